@@ -1,0 +1,229 @@
+"""Who may see and do what: decided here, used by pages, API, exports and the cockpit.
+
+Two questions, two tools:
+- *May this role do this kind of thing?* Django permissions, granted per role by
+  ``RoleBackend`` from ``ROLE_PERMISSIONS`` (plus any grant an admin adds to a
+  user or group, e.g. ``core.view_personal_data``).
+- *Which records may this user see?* ``restrict(queryset, user)``, with one rule
+  per model registered in ``VISIBILITY``. ``access_object`` answers 404 for a
+  record that is missing and for one the user may not see, alike.
+
+Service modules add their own roles' permissions and their models' rules with
+``grant`` and ``register_visibility``; core never imports them.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from qinqing.core.models import (
+    AuditEntry,
+    Department,
+    Enterprise,
+    ImportJob,
+    Notification,
+    Person,
+    Region,
+    Role,
+    Site,
+    User,
+    Visit,
+)
+
+# --- role → permissions ------------------------------------------------------
+
+EVERYONE_PERMISSIONS = {"core.view_notification", "core.view_region", "core.view_site"}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.ADMIN: {
+        "core.view_enterprise",
+        "core.add_enterprise",
+        "core.change_enterprise",
+        "core.view_person",
+        "core.add_person",
+        "core.change_person",
+        "core.view_visit",
+        "core.add_visit",
+        "core.view_department",
+        "core.view_auditentry",
+        "core.add_importjob",
+        "core.view_importjob",
+        "core.view_personal_data",
+    },
+    Role.LEADER: {"core.view_enterprise", "core.view_visit", "core.view_department"},
+    Role.STAFF: {
+        "core.view_enterprise",
+        "core.add_enterprise",
+        "core.change_enterprise",
+        "core.view_person",
+        "core.add_person",
+        "core.change_person",
+        "core.view_visit",
+        "core.add_visit",
+        "core.view_department",
+        "core.add_importjob",
+        "core.view_importjob",
+    },
+    Role.HANDLER: {
+        "core.view_enterprise",
+        "core.view_person",
+        "core.view_visit",
+        "core.add_visit",
+        "core.view_department",
+    },
+    Role.ENTERPRISE: {"core.view_enterprise", "core.view_visit"},
+    Role.RESIDENT: {"core.view_person", "core.view_visit"},
+}
+
+
+def grant(role: str, *permissions: str) -> None:
+    """Let a service module give a role more permissions."""
+    ROLE_PERMISSIONS.setdefault(role, set()).update(permissions)
+
+
+class RoleBackend:
+    """Grants every active user the permissions of their role."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_all_permissions(self, user, obj=None) -> set[str]:
+        if not user.is_active or user.is_anonymous:
+            return set()
+        return ROLE_PERMISSIONS.get(user.role, set()) | EVERYONE_PERMISSIONS
+
+    def has_perm(self, user, perm: str, obj=None) -> bool:
+        return perm in self.get_all_permissions(user, obj)
+
+    def has_module_perms(self, user, app_label: str) -> bool:
+        return any(p.startswith(app_label + ".") for p in self.get_all_permissions(user))
+
+
+# --- which records a user sees ----------------------------------------------
+
+VisibilityRule = Callable[[User], Q]
+VISIBILITY: dict[type[Model], VisibilityRule] = {}
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+
+def register_visibility(model: type[Model]):
+    def decorator(rule: VisibilityRule) -> VisibilityRule:
+        VISIBILITY[model] = rule
+        return rule
+
+    return decorator
+
+
+def region_q(user: User, path: str) -> Q:
+    """Records whose region (at ``path``) lies within the user's regions."""
+    condition = NOTHING
+    for prefix in user.region_prefixes():
+        condition |= Q(**{f"{path}__code__startswith": prefix})
+    return condition
+
+
+def sees_everything(user: User) -> bool:
+    return user.is_superuser or user.role in {Role.ADMIN, Role.LEADER}
+
+
+def restrict(queryset: QuerySet, user: User, perm: str | None = None) -> QuerySet:
+    """The part of ``queryset`` this user may see (and, with ``perm``, may act on)."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    model = queryset.model
+    if perm is None:
+        perm = f"{model._meta.app_label}.view_{model._meta.model_name}"
+    if not user.has_perm(perm):
+        return queryset.none()
+    rule = VISIBILITY.get(model)
+    if rule is None:
+        raise LookupError(f"{model.__name__} has no visibility rule")
+    return queryset.filter(rule(user))
+
+
+def visible(model: type[Model], user: User) -> QuerySet:
+    return restrict(model._default_manager.all(), user)
+
+
+def access_object(user: User, queryset_or_model, pk, perm: str | None = None):
+    """The record, if this user may see it; 404 whether it is missing or forbidden."""
+    queryset = (
+        queryset_or_model
+        if isinstance(queryset_or_model, QuerySet)
+        else queryset_or_model._default_manager.all()
+    )
+    try:
+        return restrict(queryset, user, perm).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("未找到该记录") from None
+
+
+@register_visibility(Region)
+def _regions(user: User) -> Q:
+    return EVERYTHING  # public reference data
+
+
+@register_visibility(Department)
+def _departments(user: User) -> Q:
+    return EVERYTHING if user.is_back_office else NOTHING
+
+
+@register_visibility(Site)
+def _sites(user: User) -> Q:
+    return EVERYTHING
+
+
+@register_visibility(Enterprise)
+def _enterprises(user: User) -> Q:
+    if sees_everything(user):
+        return EVERYTHING
+    if user.role == Role.ENTERPRISE:
+        return Q(pk=user.enterprise_id)
+    if user.role in {Role.STAFF, Role.HANDLER}:
+        return region_q(user, "region")
+    return NOTHING
+
+
+@register_visibility(Person)
+def _people(user: User) -> Q:
+    if user.is_superuser or user.role == Role.ADMIN:
+        return EVERYTHING
+    if user.role == Role.RESIDENT:
+        return Q(pk=user.person_id) if user.person_id else NOTHING
+    if user.role in {Role.STAFF, Role.HANDLER}:
+        return region_q(user, "region")
+    return NOTHING
+
+
+@register_visibility(Visit)
+def _visits(user: User) -> Q:
+    if sees_everything(user):
+        return EVERYTHING
+    if user.role == Role.ENTERPRISE:
+        return Q(enterprise_id=user.enterprise_id)
+    if user.role == Role.RESIDENT:
+        return Q(person_id=user.person_id) if user.person_id else NOTHING
+    if user.role in {Role.STAFF, Role.HANDLER}:
+        return region_q(user, "region") | Q(visitor=user)
+    return NOTHING
+
+
+@register_visibility(Notification)
+def _notifications(user: User) -> Q:
+    return Q(recipient=user)
+
+
+@register_visibility(ImportJob)
+def _import_jobs(user: User) -> Q:
+    return EVERYTHING if sees_everything(user) else Q(created_by=user)
+
+
+@register_visibility(AuditEntry)
+def _audit_entries(user: User) -> Q:
+    return EVERYTHING
+
+
+def can_unmask(user: User) -> bool:
+    return user.is_active and user.has_perm("core.view_personal_data")

@@ -1,0 +1,29 @@
+"""Registers the core routers on the API."""
+
+from ninja import Router, Schema
+
+router = Router(tags=["账号"])
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    role: str
+    role_label: str
+
+
+@router.get("/me", response=MeOut, summary="当前账号")
+def me(request):
+    user = request.auth
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": user.display_name,
+        "role": user.role,
+        "role_label": user.get_role_display(),
+    }
+
+
+def register(api) -> None:
+    api.add_router("/", router)

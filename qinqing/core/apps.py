@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "qinqing.core"
+    label = "core"
+    verbose_name = "基础平台"
+
+    def ready(self) -> None:
+        from qinqing.core import audit
+
+        audit.register_models()

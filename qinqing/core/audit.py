@@ -1,0 +1,71 @@
+"""The audit trail.
+
+Creates, changes and deletes of registered models are written by
+django-auditlog's signals, inside the same transaction as the change. Named
+events that are not a plain field change — a state transition, an unmasking —
+go through ``record_event`` from the service function that does them.
+"""
+
+from auditlog.context import set_actor
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+
+from qinqing.core.middleware import current_request_id
+
+PERSONAL_FIELDS = ["id_number", "phone"]
+
+
+def register_models() -> None:
+    from qinqing.core.models import Department, Enterprise, Person, Region, Site, User, Visit
+
+    auditlog.register(Region)
+    auditlog.register(Department)
+    auditlog.register(Site)
+    auditlog.register(Enterprise)
+    auditlog.register(
+        Person,
+        exclude_fields=["id_number_hash", "phone_hash", "created_at", "updated_at"],
+        mask_fields=PERSONAL_FIELDS,
+    )
+    auditlog.register(
+        User,
+        exclude_fields=["password", "last_login", "date_joined"],
+        mask_fields=["phone"],
+        m2m_fields={"regions", "groups", "user_permissions"},
+    )
+    auditlog.register(Visit)
+
+
+def acting_as(actor):
+    """Attribute the audit entries written inside this block to ``actor``."""
+    return set_actor(actor)
+
+
+def record_event(actor, obj, event: str, *, changes: dict | None = None, **details):
+    """Write one audit entry for a named event on ``obj`` (e.g. "unmask", "transition").
+
+    ``changes`` maps a field to [before, after], as django-auditlog does.
+    """
+    from qinqing.core.models import AuditEntry
+
+    action = AuditEntry.Action.ACCESS if event == "unmask" else AuditEntry.Action.UPDATE
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj.__class__),
+        object_pk=str(obj.pk),
+        object_id=obj.pk if isinstance(obj.pk, int) else None,
+        object_repr=str(obj)[:255],
+        action=action,
+        changes=changes or {},
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_email=getattr(actor, "email", "") or None,
+        cid=current_request_id(),
+        additional_data={"event": event, **details},
+    )
+
+
+def entries_for(obj):
+    from qinqing.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj.__class__), object_pk=str(obj.pk)
+    ).select_related("actor")

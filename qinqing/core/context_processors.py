@@ -1,0 +1,30 @@
+"""The navigation bar: only modules that exist and that this user may open."""
+
+from django.urls import reverse
+
+# (label, url name, permission needed) — service modules append their entries.
+NAVIGATION: list[tuple[str, str, str | None]] = [
+    ("首页", "home", None),
+    ("企业", "enterprise-list", "core.view_enterprise"),
+    ("人员", "person-list", "core.view_person"),
+    ("走访", "visit-list", "core.view_visit"),
+    ("部门", "department-list", "core.view_department"),
+    ("导入", "import-list", "core.add_importjob"),
+    ("审计", "audit-list", "core.view_auditentry"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
+        for label, name, perm in NAVIGATION
+        if perm is None or user.has_perm(perm)
+    ]
+    return {
+        "nav_items": items,
+        "inbox_url": reverse("notification-inbox"),
+        "unread_count": user.notifications.filter(read_at__isnull=True).count(),
+    }
