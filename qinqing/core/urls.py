@@ -5,3 +5,4 @@ from qinqing.core.views import home
 urlpatterns = [
     path("", home.home, name="home"),
 ]
+# Each area's pages add their own routes below (one line per views module).
