@@ -1,6 +1,7 @@
 """Shared fixtures: a small county with an account of every role."""
 
 import datetime
+import os
 import random
 
 import pytest
@@ -13,9 +14,21 @@ from qinqing.core.synthetic import make_credit_code, make_id_number
 PASSWORD = "qinqing-test-pw-2026"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A test database per test run, so runs on one PostgreSQL server don't collide."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("TEST", {})["NAME"] = f"test_qinqing_{os.getpid()}"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_var(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.QINQING_NOTIFY_FILE = tmp_path / "notifications.log"
+    # Hashing test passwords with the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

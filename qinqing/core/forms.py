@@ -38,6 +38,8 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 class EnterpriseForm(forms.ModelForm):
     region = RegionChoiceField(label="所属区划")
+    # Wider than the stored code: a section letter ("C3011") is accepted and dropped.
+    industry_code = forms.CharField(label="行业代码", max_length=10, error_messages=REQUIRED)
     land_area_mu = forms.DecimalField(
         label="用地面积（亩）",
         required=False,
