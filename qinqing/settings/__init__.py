@@ -146,7 +146,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 QINQING_TASK_BACKEND = os.environ.get("QINQING_TASK_BACKEND", "database")
 QINQING_REDIS_URL = os.environ.get("QINQING_REDIS_URL", "redis://127.0.0.1:6379/0")
 if QINQING_TASK_BACKEND == "rq":
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": QINQING_REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif QINQING_TASK_BACKEND == "immediate":
