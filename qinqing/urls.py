@@ -13,5 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("cases/", include("qinqing.cases.urls")),
+    path("station/", include("qinqing.enterprise.urls")),
     path("", include("qinqing.core.urls")),
 ]

@@ -149,3 +149,19 @@ def test_the_admin_site_offers_no_way_to_change_or_delete_entries(users):
     assert not model_admin.has_change_permission(Request())
     assert not model_admin.has_delete_permission(Request())
     assert not model_admin.has_add_permission(Request())
+
+
+def test_a_service_called_inside_another_keeps_both_actors(users, regions):
+    from qinqing.core.audit import acting_as
+
+    outer, inner = users["admin"], users["staff"]
+    with acting_as(outer):
+        services.do_create_enterprise(inner, enterprise_data(regions))  # nested acting_as
+        enterprise = Enterprise.objects.create(
+            name="外层写入",
+            credit_code=make_credit_code("330702", 888),
+            industry_code="3011",
+            region=regions["zhuma"],
+        )
+    assert entries_for(Enterprise.objects.get(name="竹马新材料有限公司")).get().actor == inner
+    assert entries_for(enterprise).get().actor == outer

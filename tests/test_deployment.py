@@ -78,3 +78,18 @@ def test_the_login_page_is_in_chinese_and_loads_no_external_assets(client):
     html = client.get("/accounts/login/").content.decode()
     assert "登录" in html
     assert "http://" not in html and "https://" not in html
+
+
+def test_tracebacks_in_the_log_are_masked_too():
+    try:
+        raise ValueError("duplicate key (id_number)=(11010519491231002X)")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord(
+            "qinqing", logging.ERROR, __file__, 1, "导入失败", (), sys.exc_info()
+        )
+    PersonalDataLogFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert "110105********002X" in text
+    assert "11010519491231002X" not in text

@@ -124,6 +124,27 @@ def region_q(user: User, path: str) -> Q:
     return condition
 
 
+def through(path: str, model: type[Model], user: User) -> Q:
+    """``model``'s visibility rule, for a model that points at it through ``path``.
+
+    E.g. ``through("enterprise", Enterprise, user)`` on a model with an
+    ``enterprise`` foreign key: the same records as the enterprise list shows.
+    """
+    return _prefixed(VISIBILITY[model](user), path)
+
+
+def _prefixed(condition: Q, path: str) -> Q:
+    prefixed = Q()
+    prefixed.connector, prefixed.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            prefixed.children.append(_prefixed(child, path))
+        else:
+            key, value = child
+            prefixed.children.append((f"{path}__{key}", value))
+    return prefixed
+
+
 def sees_everything(user: User) -> bool:
     return user.is_superuser or user.role in {Role.ADMIN, Role.LEADER}
 

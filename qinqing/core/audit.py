@@ -6,7 +6,9 @@ events that are not a plain field change â€” a state transition, an unmasking â€
 go through ``record_event`` from the service function that does them.
 """
 
-from auditlog.context import set_actor
+import contextlib
+
+from auditlog.context import auditlog_value, set_actor
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 
@@ -29,16 +31,41 @@ def register_models() -> None:
     )
     auditlog.register(
         User,
-        exclude_fields=["password", "last_login", "date_joined"],
+        # Named fields only: a User has many reverse relations auditlog would list.
+        include_fields=[
+            "username",
+            "full_name",
+            "email",
+            "role",
+            "department",
+            "enterprise",
+            "person",
+            "phone",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ],
         mask_fields=["phone"],
         m2m_fields={"regions", "groups", "user_permissions"},
     )
     auditlog.register(Visit)
 
 
+@contextlib.contextmanager
 def acting_as(actor):
-    """Attribute the audit entries written inside this block to ``actor``."""
-    return set_actor(actor)
+    """Attribute the audit entries written inside this block to ``actor``.
+
+    Blocks nest: django-auditlog's ``set_actor`` does not restore the outer
+    actor when an inner block ends (later writes of the outer block would be
+    recorded with no actor), so we put the outer context back ourselves.
+    """
+    outer = auditlog_value.get(None)
+    try:
+        with set_actor(actor):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
 
 
 def record_event(actor, obj, event: str, *, changes: dict | None = None, **details):

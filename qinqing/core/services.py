@@ -52,28 +52,28 @@ def _save(form, actor: User):
 def do_create_enterprise(actor: User, data: dict) -> Enterprise:
     _require(actor, "core.add_enterprise")
     form = EnterpriseForm(data)
-    _restrict_region_choices(form, actor)
+    restrict_region_choices(form, actor)
     return _save(form, actor)
 
 
 def do_update_enterprise(actor: User, enterprise: Enterprise, data: dict) -> Enterprise:
     _require(actor, "core.change_enterprise")
     form = EnterpriseForm(data, instance=enterprise)
-    _restrict_region_choices(form, actor)
+    restrict_region_choices(form, actor)
     return _save(form, actor)
 
 
 def do_create_person(actor: User, data: dict) -> Person:
     _require(actor, "core.add_person")
     form = PersonForm(data)
-    _restrict_region_choices(form, actor)
+    restrict_region_choices(form, actor)
     return _save(form, actor)
 
 
 def do_update_person(actor: User, person: Person, data: dict) -> Person:
     _require(actor, "core.change_person")
     form = PersonForm(data, instance=person)
-    _restrict_region_choices(form, actor)
+    restrict_region_choices(form, actor)
     return _save(form, actor)
 
 
@@ -103,7 +103,7 @@ def reveal_personal_data(actor: User, obj, fields: list[str], purpose: str = "")
     return values
 
 
-def _restrict_region_choices(form, actor: User) -> None:
+def restrict_region_choices(form, actor: User) -> None:
     """Staff scoped to regions can only file records inside them."""
     if access.sees_everything(actor):
         return

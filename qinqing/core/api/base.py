@@ -4,32 +4,92 @@ Every error is JSON: {"detail": "…", "errors": {field: [messages]}} with a 4xx
 status; a record that is missing or not visible is 404 alike.
 """
 
+from typing import Any, get_args
+
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+from ninja.utils import check_csrf
 
 from qinqing.core.models import ApiToken
 from qinqing.core.services import Forbidden, InvalidInput
 
 
 class TokenAuth(HttpBearer):
-    """Personal access tokens: ``Authorization: Bearer qq_…``."""
+    """Personal access tokens: ``Authorization: Bearer qq_…``.
+
+    A token that is presented but unknown, revoked or expired is refused with
+    401 outright, rather than falling back to a browser session.
+    """
 
     def authenticate(self, request, token):
-        try:
-            api_token = ApiToken.objects.select_related("user").get(
-                key_hash=ApiToken.hash_key(token)
-            )
-        except ApiToken.DoesNotExist:
-            return None
-        if not api_token.is_active or not api_token.user.is_active:
-            return None
+        api_token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash_key(token))
+            .first()
+        )
+        if api_token is None or not api_token.is_active or not api_token.user.is_active:
+            raise AuthenticationError()
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
         request.user = api_token.user
+        request.api_token = api_token
         return api_token.user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The browser's login session, with Django's CSRF check for unsafe methods.
+
+    The check runs only when there is a session to protect, so a machine client
+    without a session gets 401 (not a CSRF 403).
+    """
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "CSRF 校验失败：浏览器会话调用需带 X-CSRFToken 请求头")
+        return request.COOKIES.get(self.param_name)
+
+
+def require_perm(user, perm: str) -> None:
+    """A role without the permission gets 403 on a list, rather than an empty page."""
+    if not user.has_perm(perm):
+        raise Forbidden(perm)
+
+
+class QinqingAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Ninja's validation error, with each field's Chinese title as its ``label``."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        labels = [
+            _field_title(context.model, item["loc"])
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, label in zip(error.errors, labels, strict=True):
+            item["label"] = label
+        return error
+
+
+def _field_title(model, loc) -> str | None:
+    """The ``title`` of the schema field at ``loc``, following nested schemas."""
+    title, current = None, model
+    for part in loc:
+        if isinstance(part, int):  # an item of a list field: named by the field
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return None
+        info = fields[part]
+        title, current = info.title, info.annotation
+        for candidate in get_args(current):  # Optional[Schema] → Schema
+            if hasattr(candidate, "model_fields"):
+                current = candidate
+    return title
 
 
 def _location(loc) -> str:
@@ -37,45 +97,68 @@ def _location(loc) -> str:
     return ".".join(parts) or "__all__"
 
 
+def _json_error(api, request, status: int, detail: str, errors: dict | None = None):
+    return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+
+
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = QinqingAPI(
         title="亲清 API",
         version="1",
-        description="县域公共服务平台接口。认证：浏览器会话（需 CSRF）或个人访问令牌（Bearer）。",
-        auth=[TokenAuth(), django_auth],
+        description=(
+            "县域公共服务平台接口。\n\n"
+            "认证：浏览器会话（修改类请求需带 X-CSRFToken 请求头），"
+            "或个人访问令牌 `Authorization: Bearer qq_…`"
+            "（由 `manage.py issue_api_token` 或 POST /tokens 生成）。\n\n"
+            "错误一律以 JSON 返回：`detail` 为中文说明，`errors` 按字段列出问题。"
+            "无权查看的记录与不存在的记录同样返回 404。"
+            "身份证号、手机号在所有响应中均已脱敏。"
+        ),
+        auth=[TokenAuth(), SessionAuth()],
         urls_namespace="api",
+        # Served from django-ninja's bundled static files ("ninja" in
+        # INSTALLED_APPS): the platform runs on intranets without a CDN.
+        # No validator badge: it would call validator.swagger.io.
+        docs=Swagger(settings={"validatorUrl": None}),
     )
 
     @api.exception_handler(InvalidInput)
     def invalid_input(request, exc: InvalidInput):
-        return api.create_response(
-            request, {"detail": exc.summary, "errors": exc.errors}, status=422
-        )
+        return _json_error(api, request, 422, _summary(exc), exc.errors)
 
     @api.exception_handler(NinjaValidationError)
     def invalid_request(request, exc: NinjaValidationError):
         errors: dict[str, list[str]] = {}
+        lines: list[str] = []
         for error in exc.errors:
             field = _location(error.get("loc", ()))
-            errors.setdefault(field, []).append(_chinese(error))
-        detail = "；".join(f"{field}：{'，'.join(msgs)}" for field, msgs in errors.items())
-        return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+            message = _chinese(error, field)
+            errors.setdefault(field, []).append(message)
+            label = error.get("label") or field
+            lines.append(message if field == "__all__" else f"{label}：{message}")
+        return _json_error(api, request, 422, "；".join(lines), errors)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"detail": "未找到该记录"}, status=404)
+        return _json_error(api, request, 404, "未找到该记录")
 
     @api.exception_handler(Forbidden)
     def forbidden(request, exc):
-        return api.create_response(request, {"detail": "无权执行此操作"}, status=403)
+        return _json_error(api, request, 403, "无权执行此操作")
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return api.create_response(request, {"detail": "请先登录或提供有效的访问令牌"}, status=401)
+        response = _json_error(api, request, 401, "请先登录或提供有效的访问令牌")
+        response["WWW-Authenticate"] = "Bearer"
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # Ninja could not parse the request body (bad JSON, bad encoding).
+            message = "请求体不是有效的 JSON"
+            return _json_error(api, request, 400, message, {"__all__": [message]})
+        return _json_error(api, request, exc.status_code, str(exc))
 
     from qinqing.core.api import routes
 
@@ -83,27 +166,63 @@ def build_api() -> NinjaAPI:
     return api
 
 
+def _summary(exc: InvalidInput) -> str:
+    """One line per problem, naming the field, without saying the field twice."""
+    parts = []
+    for field, messages in exc.errors.items():
+        label = exc.labels.get(field, "")
+        for message in messages:
+            parts.append(f"{label}：{message}" if label and label not in message else message)
+    return "；".join(parts)
+
+
 _PYDANTIC_MESSAGES = {
     "missing": "必填",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
+    "int_from_float": "应为整数",
     "float_parsing": "应为数字",
+    "float_type": "应为数字",
     "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
     "bool_parsing": "应为是或否（true/false）",
+    "bool_type": "应为是或否（true/false）",
     "string_type": "应为文本",
-    "datetime_parsing": "时间格式应为 2026-01-31T09:30:00",
-    "datetime_from_date_parsing": "时间格式应为 2026-01-31T09:30:00",
+    "list_type": "应为列表",
+    "datetime_parsing": "时间格式应为 2026-01-31T09:30:00+08:00",
+    "datetime_from_date_parsing": "时间格式应为 2026-01-31T09:30:00+08:00",
+    "datetime_type": "时间格式应为 2026-01-31T09:30:00+08:00",
     "date_parsing": "日期格式应为 2026-01-31",
     "date_from_datetime_parsing": "日期格式应为 2026-01-31",
+    "date_from_datetime_inexact": "日期格式应为 2026-01-31",
+    "date_type": "日期格式应为 2026-01-31",
     "json_invalid": "请求体不是有效的 JSON",
     "model_attributes_type": "请求体应为 JSON 对象",
+    "model_type": "请求体应为 JSON 对象",
     "dict_type": "请求体应为 JSON 对象",
-    "string_too_long": "内容过长",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
     "extra_forbidden": "不支持的字段",
 }
 
 
-def _chinese(error: dict) -> str:
-    return _PYDANTIC_MESSAGES.get(error.get("type", ""), "格式不正确")
+def _chinese(error: dict[str, Any], field: str) -> str:
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind == "missing" and field == "__all__":
+        return "缺少请求体（应为 JSON 对象）"
+    if kind == "string_too_short":
+        return (
+            "不能为空" if context.get("min_length") == 1 else f"至少{context['min_length']}个字符"
+        )
+    if kind == "too_short":
+        return "至少选择一项" if context.get("min_length") == 1 else "项数过少"
+    if kind == "string_too_long":
+        return f"最多{context['max_length']}个字符"
+    if kind == "greater_than_equal":
+        return f"不能小于{context['ge']}"
+    if kind == "less_than_equal":
+        return f"不能大于{context['le']}"
+    if kind in ("literal_error", "enum"):
+        # ctx["expected"] reads "'county', 'town' or 'province'"
+        choices = str(context.get("expected", "")).replace("'", "")
+        return "取值无效，可选：" + choices.replace(" or ", "、").replace(", ", "、")
+    return _PYDANTIC_MESSAGES.get(kind, "格式不正确")

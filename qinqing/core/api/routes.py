@@ -2,6 +2,8 @@
 
 from ninja import Router, Schema
 
+from qinqing.core.api import audit, directory, tokens, visits
+
 router = Router(tags=["账号"])
 
 
@@ -27,3 +29,9 @@ def me(request):
 
 def register(api) -> None:
     api.add_router("/", router)
+    api.add_router("/", tokens.router)
+    api.add_router("/", directory.router)
+    api.add_router("/", visits.router)
+    api.add_router("/", audit.router)
+    api.add_router("/", "qinqing.core.api.notifications.router")
+    api.add_router("/", "qinqing.core.api.imports.router")

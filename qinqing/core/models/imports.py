@@ -27,6 +27,7 @@ class ImportJob(models.Model):
         "导入方式", max_length=10, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING
     )
     filename = models.CharField("文件名", max_length=200)
+    # Holds ID and phone numbers in plain text: emptied once the job has finished.
     content = models.BinaryField("文件内容")
     status = models.CharField(
         "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
@@ -36,6 +37,7 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField("新增", default=0)
     updated_count = models.PositiveIntegerField("更新", default=0)
     errors = models.JSONField("错误报告", default=list, blank=True)
+    ignored_columns = models.JSONField("已忽略的列", default=list, blank=True)
     created_by = models.ForeignKey(
         "core.User", verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
     )

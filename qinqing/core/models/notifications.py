@@ -22,6 +22,16 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def kind_label(self) -> str:
+        from qinqing.core.notifications.kinds import label_of
+
+        return label_of(self.kind)
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "待发送"

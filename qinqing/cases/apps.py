@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "qinqing.cases"
+    label = "cases"
+    verbose_name = "闭环办理"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from qinqing.cases import access_rules, workflows
+        from qinqing.core.context_processors import NAVIGATION
+
+        access_rules.install()
+        from qinqing.core.notifications.kinds import register_kind
+
+        for kind, label in [
+            ("case.new", "新事项待受理"),
+            ("case.assigned", "派单、转办给我"),
+            ("case.returned", "事项被退单"),
+            ("case.extension", "延期申请与审批"),
+            ("case.replied", "事项已答复"),
+            ("case.reopened", "事项重办"),
+            ("case.reminder", "催办提醒"),
+            ("case.overdue", "超期上报"),
+            ("case.claimed", "事项被认领"),
+        ]:
+            register_kind(kind, label)
+        NAVIGATION.append(("事项", "case-my-queue", "cases.view_case"))
+        post_migrate.connect(workflows.install_registered, sender=self)

@@ -1,0 +1,40 @@
+"""Input for opening a case and for one step of its workflow."""
+
+from django import forms
+
+from qinqing.cases.models import CaseType, Priority
+from qinqing.core.forms import REQUIRED, RegionChoiceField
+from qinqing.core.models import Department
+
+
+class OpenCaseForm(forms.Form):
+    case_type = forms.ModelChoiceField(
+        label="事项类型",
+        queryset=CaseType.objects.all(),
+        to_field_name="code",
+        error_messages={"required": "必填", "invalid_choice": "事项类型不存在"},
+    )
+    title = forms.CharField(label="标题", max_length=200, error_messages=REQUIRED)
+    description = forms.CharField(label="内容", widget=forms.Textarea, required=False)
+    priority = forms.ChoiceField(
+        label="紧急程度", choices=Priority.choices, initial=Priority.NORMAL
+    )
+    region = RegionChoiceField(label="所属区划")
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    department = forms.ModelChoiceField(
+        label="承办部门",
+        queryset=Department.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "部门不存在"},
+    )
+    due_at = forms.DateTimeField(
+        label="延期至",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"invalid": "时间格式应为 2026-01-31 17:30"},
+    )
+    solved = forms.NullBooleanField(label="问题是否已解决", required=False)
+    attachments = forms.FileField(label="附件", required=False)

@@ -1,0 +1,52 @@
+"""Case roles: what an account is to one case (dispatcher, handler, supervisor …).
+
+Transitions name the case roles that may take them; this is where an account's
+roles on a case are worked out, in one place.
+"""
+
+from qinqing.core.models import Role
+
+DISPATCHER = "dispatcher"  # 受理、派单、转办、回访 (holds cases.dispatch_case in the case's region)
+HANDLER = "handler"  # a member of the department the case is dispatched to
+SUPERVISOR = "supervisor"  # the department's head, or a dispatcher: approves extensions
+REQUESTER = "requester"  # who raised the case
+CLAIMANT = "claimant"  # may claim an item published for claiming
+HOLDER = "holder"  # has claimed it
+SYSTEM = "system"  # the platform itself (claim expiry)
+
+ROLE_LABELS = {
+    DISPATCHER: "调度",
+    HANDLER: "承办",
+    SUPERVISOR: "审批",
+    REQUESTER: "提出人",
+    CLAIMANT: "可认领",
+    HOLDER: "认领人",
+    SYSTEM: "系统",
+}
+
+
+def case_roles(user, case) -> set[str]:
+    if user is None:
+        return {SYSTEM}
+    if not user.is_active:
+        return set()
+    from qinqing.cases.access_rules import can_see
+
+    roles = set()
+    if user.has_perm("cases.dispatch_case") and can_see(user, case):
+        roles |= {DISPATCHER, SUPERVISOR}
+    if (
+        case.department_id
+        and user.department_id == case.department_id
+        and user.role in {Role.STAFF, Role.HANDLER}
+    ):
+        roles.add(HANDLER)
+    if case.department_id and case.department.head_id == user.pk:
+        roles.add(SUPERVISOR)
+    if case.requester_id == user.pk:
+        roles.add(REQUESTER)
+    if case.claimed_by_id == user.pk:
+        roles.add(HOLDER)
+    if user.role in case.case_type.claimant_roles and can_see(user, case):
+        roles.add(CLAIMANT)
+    return roles

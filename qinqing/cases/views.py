@@ -1,0 +1,205 @@
+"""Case pages: my queue, the department queue, a case with its timeline, the claim board."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qinqing.cases import kpis as case_kpis
+from qinqing.cases import services
+from qinqing.cases.forms import OpenCaseForm, TransitionForm
+from qinqing.cases.models import ACTIVE_KINDS, Case, StateKind
+from qinqing.core import access
+from qinqing.core.models import Department
+from qinqing.core.services import Forbidden, InvalidInput
+
+PAGE_SIZE = 50
+WORKING = (StateKind.OPEN, StateKind.IN_PROGRESS)
+
+
+def _listing(cases):
+    return cases.select_related("case_type", "state", "department", "assignee", "enterprise")
+
+
+def _queue(request, cases, title: str, template="cases/queue.html"):
+    kind = request.GET.get("kind", "active")
+    if kind == "active":
+        cases = cases.filter(kind__in=ACTIVE_KINDS)
+    elif kind in StateKind.values:
+        cases = cases.filter(kind=kind)
+    if request.GET.get("overdue"):
+        cases = cases.filter(kind__in=WORKING, due_at__lt=timezone.now())
+    cases = _listing(cases).order_by("due_at", "pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {
+            "title": title,
+            "page": page,
+            "kind": kind,
+            "kinds": StateKind.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def my_queue(request):
+    user = request.user
+    mine = access.visible(Case, user).filter(assignee=user) | access.visible(Case, user).filter(
+        requester=user
+    )
+    return _queue(request, mine, "我的事项")
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def department_queue(request):
+    user = request.user
+    if not user.department_id:
+        return _queue(request, Case.objects.none(), "部门事项（您未归属部门）")
+    cases = access.visible(Case, user).filter(department_id=user.department_id)
+    return _queue(request, cases, f"{user.department.name} 事项")
+
+
+@login_required
+@permission_required("cases.dispatch_case", raise_exception=True)
+def dispatch_queue(request):
+    cases = access.visible(Case, request.user).filter(kind=StateKind.OPEN)
+    return _queue(request, cases, "待受理、待派单")
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def claim_board(request):
+    user = request.user
+    cases = access.visible(Case, user).filter(
+        case_type_id__in=services.claimable_type_ids(), kind=StateKind.OPEN, claimed_by__isnull=True
+    )
+    cases = _listing(cases).order_by("due_at", "pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/board.html", {"page": page, "now": timezone.now()})
+
+
+@login_required
+def case_detail(request, pk):
+    case = access.access_object(
+        request.user,
+        Case.objects.select_related(
+            "case_type", "state", "department", "assignee", "requester", "enterprise"
+        ),
+        pk,
+    )
+    return render(request, "cases/detail.html", _detail_context(request.user, case))
+
+
+def _detail_context(user, case, form=None, failed=None):
+    events = case.events.select_related("actor", "department", "from_state", "to_state")
+    return {
+        "case": case,
+        "events": events.prefetch_related("attachments"),
+        "transitions": services.available_transitions(user, case),
+        "form": form or TransitionForm(),
+        "failed": failed,
+        "departments": access.visible(Department, user),
+        "now": timezone.now(),
+    }
+
+
+@login_required
+@require_POST
+def case_transition(request, pk, code):
+    case = access.access_object(
+        request.user, Case.objects.select_related("case_type", "state", "department"), pk
+    )
+    form = TransitionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = _detail_context(request.user, case, form=form, failed=code)
+        return render(request, "cases/detail.html", context, status=422)
+    data = form.cleaned_data
+    try:
+        services.do_transition(
+            request.user,
+            case,
+            code,
+            note=data["note"],
+            department=data["department"],
+            due_at=data["due_at"],
+            solved=data["solved"],
+            attachments=[data["attachments"]] if data["attachments"] else [],
+        )
+    except Forbidden:
+        return HttpResponseForbidden("无权执行此操作")
+    except InvalidInput as exc:
+        for field, errors in exc.errors.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        context = _detail_context(request.user, case, form=form, failed=code)
+        return render(request, "cases/detail.html", context, status=422)
+    except services.TransitionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("case-detail", pk=case.pk)
+    messages.success(request, "已提交")
+    return redirect("case-detail", pk=case.pk)
+
+
+@login_required
+@permission_required("cases.add_case", raise_exception=True)
+def case_create(request):
+    form = OpenCaseForm(request.POST or None)
+    if request.user.is_back_office and not access.sees_everything(request.user):
+        field = form.fields["region"]
+        field.queryset = field.queryset.within(request.user.region_prefixes())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = services.do_open_case(
+            request.user,
+            case_type=data["case_type"],
+            title=data["title"],
+            description=data["description"],
+            priority=data["priority"],
+            region=data["region"],
+            requester=request.user,
+        )
+        messages.success(request, f"已登记，编号 {case.number}")
+        return redirect("case-detail", pk=case.pk)
+    return render(
+        request, "cases/create.html", {"form": form}, status=422 if form.is_bound else 200
+    )
+
+
+@login_required
+@permission_required("cases.view_kpi", raise_exception=True)
+def kpi_page(request):
+    group_by = request.GET.get("group", "department")
+    if group_by not in case_kpis.GROUPS:
+        group_by = "department"
+    start = end = None
+    month = request.GET.get("month", "")
+    if month:
+        try:
+            year, number = (int(part) for part in month.split("-"))
+            start, end = case_kpis.month_bounds(year, number)
+        except ValueError:
+            messages.error(request, "月份格式应为 2026-03")
+    rows = case_kpis.kpis(
+        access.visible(Case, request.user), group_by=group_by, start=start, end=end
+    )
+    total = case_kpis.kpis(
+        access.visible(Case, request.user), group_by="total", start=start, end=end
+    )
+    return render(
+        request,
+        "cases/kpis.html",
+        {
+            "rows": rows,
+            "total": total[0] if total else None,
+            "group_by": group_by,
+            "month": month,
+        },
+    )

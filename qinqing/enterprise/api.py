@@ -1,0 +1,241 @@
+"""Enterprise service station API: instant calls, the problem list, sessions, grades."""
+
+import datetime
+
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from qinqing.cases.models import ACTIVE_KINDS, StateKind
+from qinqing.core import access
+from qinqing.core.models import Enterprise
+from qinqing.core.services import Forbidden
+from qinqing.enterprise import services
+from qinqing.enterprise.models import GradeResult, LandParcel, Problem, ServiceSession
+
+router = Router(tags=["爱企服务站"])
+
+
+class ProblemOut(Schema):
+    id: int
+    case_id: int
+    number: str
+    enterprise: str
+    credit_code: str
+    category: str
+    category_label: str
+    title: str
+    department: str | None
+    state_label: str
+    kind: str
+    due_at: datetime.datetime | None
+    overdue: bool
+
+    @staticmethod
+    def resolve_number(p):
+        return p.case.number
+
+    @staticmethod
+    def resolve_enterprise(p):
+        return p.enterprise.name
+
+    @staticmethod
+    def resolve_credit_code(p):
+        return p.enterprise.credit_code
+
+    @staticmethod
+    def resolve_category_label(p):
+        return p.get_category_display()
+
+    @staticmethod
+    def resolve_title(p):
+        return p.case.title
+
+    @staticmethod
+    def resolve_department(p):
+        return p.case.department.name if p.case.department_id else None
+
+    @staticmethod
+    def resolve_state_label(p):
+        return p.case.state_label
+
+    @staticmethod
+    def resolve_kind(p):
+        return p.case.kind
+
+    @staticmethod
+    def resolve_due_at(p):
+        return p.case.due_at
+
+    @staticmethod
+    def resolve_overdue(p):
+        return p.case.is_overdue
+
+
+class CallIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200, description="需要什么帮助")
+    description: str = ""
+    urgent: bool = False
+
+
+class CallOut(Schema):
+    case_id: int
+    number: str
+    state_label: str
+    liaison: str | None
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    topic: str
+    starts_at: datetime.datetime
+    venue: str
+    capacity: int
+    seats_taken: int
+    seats_left: int
+
+
+class SignUpIn(Schema):
+    enterprise_id: int | None = Field(None, description="工作人员代企业报名时填写；企业账号不填")
+
+
+class GradeOut(Schema):
+    id: int
+    enterprise: str
+    credit_code: str
+    year: int
+    above_scale: bool
+    score: float
+    grade: str
+    tax_per_mu: float = Field(description="亩均税收（万元/亩）")
+    low_efficiency: bool
+    details: dict = Field(description="各项指标：值、基准值、权重、得分")
+
+    @staticmethod
+    def resolve_enterprise(g):
+        return g.enterprise.name
+
+    @staticmethod
+    def resolve_credit_code(g):
+        return g.enterprise.credit_code
+
+
+class CoverageOut(Schema):
+    covered: int
+    total: int
+
+
+class ParcelOut(Schema):
+    id: int
+    name: str
+    region: str
+    enterprise: str | None
+    area_mu: float
+    kind: str
+    status: str
+
+    @staticmethod
+    def resolve_region(p):
+        return p.region.code
+
+    @staticmethod
+    def resolve_enterprise(p):
+        return p.enterprise.name if p.enterprise_id else None
+
+
+def _need(request, perm):
+    if not request.auth.has_perm(perm):
+        raise Forbidden(perm)
+
+
+@router.get("/station/problems", response=list[ProblemOut], summary="问题清单")
+@paginate
+def problems(request, state: str = "all", category: str | None = None, overdue: bool = False):
+    """state：all / active（未办结）/ open / in_progress / resolved / closed / rejected。"""
+    _need(request, "enterprise.view_problem")
+    rows = access.visible(Problem, request.auth).select_related(
+        "enterprise", "case", "case__state", "case__case_type", "case__department"
+    )
+    if state == "active":
+        rows = rows.filter(case__kind__in=ACTIVE_KINDS)
+    elif state in StateKind.values:
+        rows = rows.filter(case__kind=state)
+    if category:
+        rows = rows.filter(category=category)
+    if overdue:
+        rows = rows.filter(
+            case__kind__in=(StateKind.OPEN, StateKind.IN_PROGRESS), case__due_at__lt=timezone.now()
+        )
+    return rows.order_by("-case__created_at")
+
+
+@router.post("/station/calls", response={201: CallOut}, summary="即时呼叫（企业账号）")
+def instant_call(request, payload: CallIn):
+    case = services.do_instant_call(
+        request.auth, payload.title, payload.description, payload.urgent
+    )
+    return Status(
+        201,
+        {
+            "case_id": case.pk,
+            "number": case.number,
+            "state_label": case.state_label,
+            "liaison": str(case.assignee) if case.assignee_id else None,
+        },
+    )
+
+
+@router.get("/station/coverage", response=CoverageOut, summary="联企服务员覆盖")
+def coverage(request):
+    _need(request, "enterprise.view_liaison")
+    covered, total = services.coverage(access.visible(Enterprise, request.auth))
+    return {"covered": covered, "total": total}
+
+
+@router.get("/station/sessions", response=list[SessionOut], summary="组团服务")
+def sessions(request):
+    _need(request, "enterprise.view_servicesession")
+    return access.visible(ServiceSession, request.auth).order_by("-starts_at")[:200]
+
+
+@router.post(
+    "/station/sessions/{session_id}/sign-up", response={201: SessionOut}, summary="报名组团服务"
+)
+def sign_up(request, session_id: int, payload: SignUpIn):
+    """名额已满或已报名时返回 409。"""
+    _need(request, "enterprise.add_sessionsignup")
+    session = access.access_object(request.auth, ServiceSession, session_id)
+    enterprise_id = request.auth.enterprise_id or payload.enterprise_id
+    if enterprise_id is None:
+        raise HttpError(422, "enterprise_id：请选择报名的企业")
+    enterprise = access.access_object(request.auth, Enterprise, enterprise_id)
+    try:
+        services.do_sign_up(request.auth, session, enterprise)
+    except (services.SessionFull, services.AlreadySignedUp) as exc:
+        raise HttpError(409, exc.message) from None
+    session.refresh_from_db()
+    return Status(201, session)
+
+
+@router.get("/station/grades", response=list[GradeOut], summary="亩均效益评价结果")
+@paginate
+def grades(request, year: int, grade: str | None = None, low_efficiency: bool | None = None):
+    _need(request, "enterprise.view_graderesult")
+    rows = (
+        access.visible(GradeResult, request.auth)
+        .filter(year=year, scheme=services.default_scheme())
+        .select_related("enterprise")
+    )
+    if grade:
+        rows = rows.filter(grade=grade)
+    if low_efficiency is not None:
+        rows = rows.filter(low_efficiency=low_efficiency)
+    return rows.order_by("-score", "enterprise__credit_code")
+
+
+@router.get("/station/land", response=list[ParcelOut], summary="土地台账")
+def land(request):
+    _need(request, "enterprise.view_landparcel")
+    return access.visible(LandParcel, request.auth).select_related("region", "enterprise")
