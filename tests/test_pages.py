@@ -569,3 +569,16 @@ def test_visits_recorded_today_show_on_the_list_of_the_day(users, enterprise):
         reverse("visit-list"), {"date_from": today, "date_to": today}
     )
     assert response.context["page"].paginator.count == 1
+
+
+def test_refusals_are_explained_in_chinese_on_the_sites_own_pages(users, other_enterprise):
+    client = client_for(users["resident"])
+    forbidden = client.get("/enterprises/")
+    assert forbidden.status_code == 403 and "无权访问" in forbidden.content.decode()
+    missing = client_for(users["staff"]).get(f"/enterprises/{other_enterprise.pk}/")
+    assert missing.status_code == 404 and "未找到" in missing.content.decode()
+
+
+def test_the_edit_form_shows_the_enterprises_current_region(users, enterprise):
+    page = client_for(users["staff"]).get(f"/enterprises/{enterprise.pk}/edit/").content.decode()
+    assert 'value="330702202" selected' in page

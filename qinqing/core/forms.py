@@ -35,6 +35,12 @@ class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.full_name}"
 
+    def prepare_value(self, value):
+        # A form built from a record holds the region's primary key; the choices use codes.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Region.objects.filter(pk=value).values_list("code", flat=True).first()
+        return super().prepare_value(value)
+
 
 class EnterpriseForm(forms.ModelForm):
     region = RegionChoiceField(label="所属区划")
