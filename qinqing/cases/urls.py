@@ -11,4 +11,5 @@ urlpatterns = [
     path("new/", views.case_create, name="case-create"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/do/<slug:code>/", views.case_transition, name="case-transition"),
+    path("attachments/<int:pk>/", views.attachment_download, name="case-attachment"),
 ]

@@ -3,15 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinqing.cases import kpis as case_kpis
 from qinqing.cases import services
 from qinqing.cases.forms import OpenCaseForm, TransitionForm
-from qinqing.cases.models import ACTIVE_KINDS, Case, StateKind
+from qinqing.cases.models import ACTIVE_KINDS, Case, CaseAttachment, StateKind
 from qinqing.core import access
 from qinqing.core.models import Department
 from qinqing.core.services import Forbidden, InvalidInput
@@ -146,6 +146,14 @@ def case_transition(request, pk, code):
         return redirect("case-detail", pk=case.pk)
     messages.success(request, "已提交")
     return redirect("case-detail", pk=case.pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    """Attachments are served only to those who may see their case."""
+    attachment = get_object_or_404(CaseAttachment.objects.select_related("event"), pk=pk)
+    access.access_object(request.user, Case, attachment.event.case_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
 @login_required

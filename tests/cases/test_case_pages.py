@@ -87,3 +87,22 @@ def test_registering_a_case_from_the_page(office, regions):
     )
     assert response.status_code == 302
     assert Case.objects.get(title="企业用工需求").created_by == office["dispatcher"]
+
+
+def test_an_attachment_goes_with_the_step_and_only_to_those_who_see_the_case(
+    office, regions, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    case = open_and_dispatch(office, regions)
+    client = client_for(office["economy_handler"])
+    upload = SimpleUploadedFile("现场照片.txt", "路面破损约20米".encode())
+    client.post(f"/cases/{case.pk}/do/sign/", {"note": "已到现场", "attachments": upload})
+
+    attachment = Case.objects.get(pk=case.pk).events.get(transition="sign").attachments.get()
+    download = client.get(f"/cases/attachments/{attachment.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).decode() == "路面破损约20米"
+    outsider = client_for(office["outsider"]).get(f"/cases/attachments/{attachment.pk}/")
+    assert outsider.status_code == 404

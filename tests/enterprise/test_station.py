@@ -155,3 +155,35 @@ def test_the_one_page_per_enterprise_shows_liaison_cases_and_grades(users, stati
 def test_an_enterprise_cannot_open_another_enterprises_file(users, station, other_enterprise):
     response = client_for(users["enterprise"]).get(f"/station/enterprises/{other_enterprise.pk}/")
     assert response.status_code == 404
+
+
+def test_a_problem_found_on_a_visit_is_listed_with_the_visit_as_its_source(
+    users, station, enterprise
+):
+    visit = Visit.objects.create(
+        visited_at=timezone.now(),
+        visitor=station["liaison"],
+        enterprise=enterprise,
+        region=enterprise.region,
+        notes="走访发现用工缺口",
+    )
+    client = client_for(station["liaison"])
+    assert "列入问题清单" in client.get(f"/visits/{visit.pk}/").content.decode()
+    response = client.post(
+        f"/station/problems/new/?enterprise={enterprise.pk}&visit={visit.pk}",
+        {
+            "enterprise": enterprise.pk,
+            "category": "labour",
+            "title": "缺操作工15名",
+            "priority": "normal",
+            "visit": visit.pk,
+        },
+    )
+    assert response.status_code == 302
+    problem = Problem.objects.get(case__title="缺操作工15名")
+    assert problem.source == "visit" and problem.case.visit == visit
+
+
+def test_the_core_enterprise_page_links_to_the_station_file(users, enterprise):
+    page = client_for(users["staff"]).get(f"/enterprises/{enterprise.pk}/").content.decode()
+    assert f"/station/enterprises/{enterprise.pk}/" in page
