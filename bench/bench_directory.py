@@ -22,7 +22,7 @@ def build() -> tuple[User, str]:
         [
             Enterprise(
                 name=f"{make_name(rng)}{i}号实业有限公司",
-                credit_code=make_credit_code(county.code, 10_000 + i),
+                credit_code=make_credit_code(county.code, 1_000_000 + 10 * i),
                 industry_code=rng.choice(["3011", "3021", "3311", "3981", "5162"]),
                 region=county,
                 employees=rng.randint(5, 900),

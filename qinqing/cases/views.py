@@ -15,6 +15,7 @@ from qinqing.cases.models import ACTIVE_KINDS, Case, CaseAttachment, StateKind
 from qinqing.core import access
 from qinqing.core.models import Department
 from qinqing.core.services import Forbidden, InvalidInput
+from qinqing.core.views.common import query_string
 
 PAGE_SIZE = 50
 WORKING = (StateKind.OPEN, StateKind.IN_PROGRESS)
@@ -42,6 +43,7 @@ def _queue(request, cases, title: str, template="cases/queue.html"):
             "page": page,
             "kind": kind,
             "kinds": StateKind.choices,
+            "filters": query_string(request),
             "now": timezone.now(),
         },
     )

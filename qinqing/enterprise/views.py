@@ -15,6 +15,7 @@ from qinqing.core import access
 from qinqing.core.exporting import xlsx_response
 from qinqing.core.models import Enterprise, Role, User, Visit
 from qinqing.core.services import Forbidden, InvalidInput
+from qinqing.core.views.common import query_string
 from qinqing.enterprise import indicators, services
 from qinqing.enterprise.forms import (
     IndicatorUploadForm,
@@ -113,7 +114,11 @@ def liaison_list(request):
         enterprises = enterprises.filter(liaison__isnull=True)
     page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
     officers = User.objects.filter(role__in=[Role.STAFF, Role.HANDLER], is_active=True)
-    return render(request, "enterprise/liaisons.html", {"page": page, "officers": officers})
+    return render(
+        request,
+        "enterprise/liaisons.html",
+        {"page": page, "officers": officers, "filters": query_string(request)},
+    )
 
 
 @login_required
@@ -224,8 +229,6 @@ def problem_list(request):
         .annotate(n=Count("pk"))
         .order_by("department__name")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "enterprise/problems.html",
@@ -234,7 +237,7 @@ def problem_list(request):
             "categories": ProblemCategory.choices,
             "states": StateKind.choices,
             "departments": [d for d in departments if d["department_id"]],
-            "query": query.urlencode(),
+            "filters": query_string(request),
             "now": timezone.now(),
         },
     )
