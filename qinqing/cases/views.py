@@ -13,12 +13,44 @@ from qinqing.cases import services
 from qinqing.cases.forms import OpenCaseForm, TransitionForm
 from qinqing.cases.models import ACTIVE_KINDS, Case, CaseAttachment, StateKind
 from qinqing.core import access
+from qinqing.core.exporting import xlsx_response
 from qinqing.core.models import Department
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.core.views.common import query_string
 
 PAGE_SIZE = 50
 WORKING = (StateKind.OPEN, StateKind.IN_PROGRESS)
+
+
+EXPORT_HEADERS = [
+    "编号",
+    "标题",
+    "类型",
+    "状态",
+    "紧急程度",
+    "相关企业",
+    "承办部门",
+    "承办人",
+    "登记时间",
+    "办结期限",
+    "是否超期",
+]
+
+
+def _export_row(case) -> list:
+    return [
+        case.number,
+        case.title,
+        case.case_type.name,
+        case.state_label,
+        case.get_priority_display(),
+        case.enterprise.name if case.enterprise_id else "",
+        case.department.name if case.department_id else "",
+        str(case.assignee) if case.assignee_id else "",
+        case.created_at,
+        case.due_at,
+        case.is_overdue,
+    ]
 
 
 def _listing(cases):
@@ -34,6 +66,8 @@ def _queue(request, cases, title: str, template="cases/queue.html"):
     if request.GET.get("overdue"):
         cases = cases.filter(kind__in=WORKING, due_at__lt=timezone.now())
     cases = _listing(cases).order_by("due_at", "pk")
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(title, EXPORT_HEADERS, (_export_row(c) for c in cases.iterator()))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -106,3 +106,15 @@ def test_an_attachment_goes_with_the_step_and_only_to_those_who_see_the_case(
     assert b"".join(download.streaming_content).decode() == "路面破损约20米"
     outsider = client_for(office["outsider"]).get(f"/cases/attachments/{attachment.pk}/")
     assert outsider.status_code == 404
+
+
+def test_a_queue_exports_what_it_lists(office, regions):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    case = open_and_dispatch(office, regions)
+    export = client_for(office["economy_handler"]).get("/cases/department/?export=xlsx")
+    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("编号", "标题", "类型", "状态")
+    assert [row[0] for row in rows[1:]] == [case.number]
