@@ -582,3 +582,16 @@ def test_refusals_are_explained_in_chinese_on_the_sites_own_pages(users, other_e
 def test_the_edit_form_shows_the_enterprises_current_region(users, enterprise):
     page = client_for(users["staff"]).get(f"/enterprises/{enterprise.pk}/edit/").content.decode()
     assert 'value="330702202" selected' in page
+
+
+def test_admins_can_tune_case_time_limits_and_grading_schemes_in_the_admin(users):
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    client = client_for(users["admin"])
+    for url in [
+        "/admin/cases/casetype/",
+        "/admin/enterprise/gradingscheme/",
+        "/admin/enterprise/landparcel/",
+        "/admin/cases/case/",
+    ]:
+        assert client.get(url).status_code == 200, url

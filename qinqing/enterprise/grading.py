@@ -48,6 +48,38 @@ DEFAULT_SCHEME = {
 }
 
 
+def check_scheme(config) -> list[str]:
+    """What is wrong with a scheme's configuration, in Chinese; empty when it can be used."""
+    if not isinstance(config, dict):
+        return ["评价参数应为 JSON 对象"]
+    problems = []
+    for group, label in (("above_scale", "规上"), ("below_scale", "规下")):
+        rules = config.get(group)
+        if not isinstance(rules, dict) or not rules:
+            problems.append(f"缺少{label}企业的指标（{group}）")
+            continue
+        for name, rule in rules.items():
+            if name not in INDICATORS:
+                problems.append(f"{label}：未知指标“{name}”")
+            elif not isinstance(rule, dict) or not isinstance(rule.get("weight"), int | float):
+                problems.append(f"{label}：指标“{name}”的 weight 应为数字")
+            elif any(
+                rule.get(k) is not None and not isinstance(rule[k], int | float)
+                for k in ("cap", "floor")
+            ):
+                problems.append(f"{label}：指标“{name}”的 cap、floor 应为数字或 null")
+    grading = config.get("grading")
+    if not isinstance(grading, dict) or grading.get("method") not in {"score", "percentile"}:
+        problems.append("grading.method 应为 score 或 percentile")
+    elif not all(isinstance((grading.get("cutoffs") or {}).get(g), int | float) for g in "ABC"):
+        problems.append("grading.cutoffs 应给出 A、B、C 三个数字")
+    if not isinstance(config.get("low_efficiency_tax_per_mu"), int | float):
+        problems.append("low_efficiency_tax_per_mu（低效企业亩均税收标准）应为数字")
+    if not isinstance(config.get("benchmarks", {}), dict):
+        problems.append("benchmarks 应为 JSON 对象")
+    return problems
+
+
 @dataclass
 class Graded:
     """Column-wise results for one group of enterprises."""

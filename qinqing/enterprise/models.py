@@ -255,6 +255,15 @@ class GradingScheme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from qinqing.enterprise.grading import check_scheme
+
+        problems = check_scheme(self.config)
+        if problems:
+            raise ValidationError({"config": problems})
+
 
 class GradeResult(models.Model):
     """One enterprise's grade in one year under one scheme, with its explanation."""

@@ -111,3 +111,16 @@ def test_grading_a_year_stores_explained_results_and_the_same_inputs_give_the_sa
     low = GradeResult.objects.get(enterprise=other_enterprise)
     assert low.low_efficiency and low.tax_per_mu == Decimal("5.00")
     assert GradingScheme.objects.count() == 1
+
+
+def test_the_default_scheme_is_valid_and_a_broken_one_is_explained():
+    assert grading.check_scheme(grading.DEFAULT_SCHEME) == []
+    broken = {
+        **grading.DEFAULT_SCHEME,
+        "grading": {"method": "votes"},
+        "below_scale": {"tax_per_acre": {"weight": 50}},
+    }
+    assert grading.check_scheme(broken) == [
+        "规下：未知指标“tax_per_acre”",
+        "grading.method 应为 score 或 percentile",
+    ]
