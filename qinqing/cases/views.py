@@ -234,15 +234,21 @@ def kpi_page(request):
     rows = case_kpis.kpis(
         access.visible(Case, request.user), group_by=group_by, start=start, end=end
     )
-    total = case_kpis.kpis(
-        access.visible(Case, request.user), group_by="total", start=start, end=end
-    )
+    total = case_kpis.total_of(rows)
     return render(
         request,
         "cases/kpis.html",
         {
             "rows": rows,
-            "total": total[0] if total else None,
+            "total": total,
+            "total_rates": [
+                total.response_rate,
+                total.on_time_rate,
+                total.solve_rate,
+                total.satisfaction_rate,
+                total.return_rate,
+                total.reopen_rate,
+            ],
             "group_by": group_by,
             "month": month,
         },
