@@ -197,3 +197,34 @@ def test_an_enterprise_filed_through_the_form_on_a_phone_shows_in_its_audit_trai
     assert page.get_by_text(good).first.is_visible()
     page.screenshot(path="/tmp/qinqing-audit-phone.png", full_page=True)
     assert page_width(page) <= PHONE + SCROLL_TOLERANCE
+
+
+def test_an_enterprise_calls_from_its_phone_and_its_liaison_signs_at_the_desk(
+    live_server, users, regions, enterprise, open_page
+):
+    from qinqing.core.models import Department, Role
+    from qinqing.enterprise.services import do_assign_liaison
+    from tests.conftest import make_user
+
+    office = Department.objects.create(name="竹马乡企业服务办公室", region=regions["zhuma"])
+    liaison = make_user(Role.STAFF, "liaison", regions=[regions["zhuma"]], department=office)
+    do_assign_liaison(users["admin"], enterprise, liaison)
+
+    phone = open_page("phone")
+    log_in(phone, live_server, users["enterprise"].username)
+    phone.goto(live_server.url + reverse("station-call"))
+    phone.fill("#id_title", "急需叉车司机两名")
+    phone.get_by_role("button", name="发出呼叫").click()
+    phone.wait_for_url("**/cases/*/")
+    assert phone.get_by_text("已派单").first.is_visible()
+    assert page_width(phone) <= PHONE + SCROLL_TOLERANCE
+    phone.screenshot(path="/tmp/qinqing-instant-call-phone.png", full_page=True)
+
+    desk = open_page("desk")
+    log_in(desk, live_server, liaison.username)
+    desk.goto(live_server.url + reverse("case-my-queue"))
+    desk.get_by_text("急需叉车司机两名").first.wait_for()
+    desk.goto(phone.url)
+    desk.get_by_text("签收", exact=True).click()
+    desk.get_by_role("button", name="确认签收").click()
+    assert desk.get_by_text("已签收").first.is_visible()
