@@ -68,14 +68,5 @@ def add_working_hours(start: datetime.datetime, hours: Decimal | float) -> datet
         moment = _at(day, datetime.time(0, 0))
 
 
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after ``start`` up to and including ``end``."""
-    count, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        count += is_working_day(day)
-    return count
-
-
 def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))

@@ -14,16 +14,6 @@ CLAIMANT = "claimant"  # may claim an item published for claiming
 HOLDER = "holder"  # has claimed it
 SYSTEM = "system"  # the platform itself (claim expiry)
 
-ROLE_LABELS = {
-    DISPATCHER: "调度",
-    HANDLER: "承办",
-    SUPERVISOR: "审批",
-    REQUESTER: "提出人",
-    CLAIMANT: "可认领",
-    HOLDER: "认领人",
-    SYSTEM: "系统",
-}
-
 
 def case_roles(user, case) -> set[str]:
     if user is None:
@@ -33,7 +23,11 @@ def case_roles(user, case) -> set[str]:
     from qinqing.cases.access_rules import can_see
 
     roles = set()
-    if user.has_perm("cases.dispatch_case") and can_see(user, case):
+    may_dispatch = user.has_perm("cases.dispatch_case")
+    may_claim = user.role in case.case_type.claimant_roles
+    # One visibility query, and only when a role depends on it.
+    visible = (may_dispatch or may_claim) and can_see(user, case)
+    if may_dispatch and visible:
         roles |= {DISPATCHER, SUPERVISOR}
     if (
         case.department_id
@@ -47,6 +41,6 @@ def case_roles(user, case) -> set[str]:
         roles.add(REQUESTER)
     if case.claimed_by_id == user.pk:
         roles.add(HOLDER)
-    if user.role in case.case_type.claimant_roles and can_see(user, case):
+    if may_claim and visible:
         roles.add(CLAIMANT)
     return roles

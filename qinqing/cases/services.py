@@ -27,7 +27,7 @@ from qinqing.cases.models import (
     TimeLimit,
     Transition,
 )
-from qinqing.core import access, audit
+from qinqing.core import audit
 from qinqing.core.models import Department, User
 from qinqing.core.services import Forbidden, InvalidInput
 
@@ -441,7 +441,3 @@ def _notify_next(case: Case, code: str, actor: User | None) -> None:
         do_notify(
             recipients, kind, f"{title}：{case.number}", case.title, link=f"/cases/{case.pk}/"
         )
-
-
-def visible_cases(user: User):
-    return access.visible(Case, user)

@@ -1,8 +1,6 @@
 """The enterprise service station (爱企服务站): liaisons, visits plans, group sessions,
 problem list, land ledger and 亩均效益 grading."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 
@@ -292,6 +290,3 @@ class GradeResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year} {self.grade}"
-
-
-ZERO = Decimal("0")

@@ -273,11 +273,6 @@ def _store_results(year: int, scheme: GradingScheme, results: list[tuple]) -> No
         )
 
 
-def low_efficiency(year: int, scheme: GradingScheme | None = None):
-    scheme = scheme or default_scheme()
-    return GradeResult.objects.filter(year=year, scheme=scheme, low_efficiency=True)
-
-
 def coverage(enterprises) -> tuple[int, int]:
     """(enterprises with a liaison, all enterprises) among ``enterprises``."""
     return enterprises.filter(liaison__isnull=False).count(), enterprises.count()

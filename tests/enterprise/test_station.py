@@ -32,10 +32,14 @@ def test_an_instant_call_goes_straight_to_the_enterprises_liaison(users, station
     assert Problem.objects.get(case=case).source == "call"
 
 
-def test_an_instant_call_must_be_answered_within_two_working_hours(users, station):
+def test_an_instant_call_must_be_answered_within_two_working_hours_and_closed_in_five_days(
+    users, station
+):
+    from qinqing.cases import calendar
+
     case = do_instant_call(users["enterprise"], "停电")
-    assert case.respond_due_at > case.created_at
-    assert case.respond_due_at - case.created_at <= datetime.timedelta(days=4)
+    assert case.respond_due_at == calendar.add_working_hours(case.created_at, 2)
+    assert case.due_at == calendar.add_working_days(case.created_at, 5)
 
 
 def test_only_an_enterprise_account_can_make_an_instant_call(users, station):

@@ -120,9 +120,6 @@ def _region_select(form, user) -> None:
     field = form.fields["region"]
     field.queryset = field.queryset.select_related("parent__parent__parent")
     field.empty_label = "请选择区划"
-    if form.instance.pk and not form.is_bound:
-        # The select's values are codes; the instance's initial value is the region's key.
-        form.initial["region"] = form.instance.region.code
     form.label_suffix = ""  # labels sit above their fields
 
 
