@@ -2,7 +2,17 @@
 
 from django.contrib import admin
 
-from qinqing.cases.models import Case, CaseEvent, CaseType, State, TimeLimit, Transition, Workflow
+from qinqing.cases.models import (
+    Case,
+    CaseEvent,
+    CaseType,
+    State,
+    StateLimit,
+    Supervision,
+    TimeLimit,
+    Transition,
+    Workflow,
+)
 
 
 class TimeLimitInline(admin.TabularInline):
@@ -10,11 +20,18 @@ class TimeLimitInline(admin.TabularInline):
     extra = 0
 
 
+class StateLimitInline(admin.TabularInline):
+    model = StateLimit
+    extra = 0
+
+
 @admin.register(CaseType)
 class CaseTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "module", "workflow", "number_prefix", "claim_hours"]
+    list_display = ["name", "code", "module", "workflow", "number_prefix", "max_open_claims"]
     list_filter = ["module", "workflow"]
-    inlines = [TimeLimitInline]
+    # Structure comes from the code that declares the type; admins tune names and limits.
+    readonly_fields = ["code", "module", "workflow", "dispatch_permission", "claimant_roles"]
+    inlines = [TimeLimitInline, StateLimitInline]
 
 
 class StateInline(admin.TabularInline):
@@ -30,7 +47,7 @@ class WorkflowAdmin(admin.ModelAdmin):
 
 @admin.register(Transition)
 class TransitionAdmin(admin.ModelAdmin):
-    list_display = ["label", "code", "workflow", "target", "requires_reason", "effect"]
+    list_display = ["label", "code", "workflow", "target", "requires_reason", "effects"]
     list_filter = ["workflow"]
     filter_horizontal = ["sources"]
 
@@ -43,6 +60,17 @@ class CaseEventInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(admin.ModelAdmin):
+    list_display = ["case", "created_by", "due_at", "answered_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -1,17 +1,20 @@
 """Case API: queues, a case with its timeline, workflow steps, claims and KPIs."""
 
 import datetime
+import json
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from qinqing.cases import kpis as case_kpis
 from qinqing.cases import services
 from qinqing.cases.models import ACTIVE_KINDS, Case, CaseType, Priority, StateKind
 from qinqing.core import access
+from qinqing.core.api.schemas import errors
 from qinqing.core.models import Department, Region
 from qinqing.core.services import Forbidden
 
@@ -35,7 +38,10 @@ class CaseOut(Schema):
     created_at: datetime.datetime
     respond_due_at: datetime.datetime | None
     due_at: datetime.datetime | None = Field(None, description="办结期限")
-    overdue: bool = Field(description="是否超期")
+    state_due_at: datetime.datetime | None = Field(None, description="当前环节期限")
+    overdue: bool = Field(description="是否超期（办结期限或环节期限）")
+    version: int = Field(description="版本：每办理一步加一")
+    parent_id: int | None = Field(None, description="上级事项")
 
     @staticmethod
     def resolve_case_type(case):
@@ -76,7 +82,13 @@ class EventOut(Schema):
     actor: str | None
     department: str | None
     note: str
+    data: dict = Field(description="这一步填写的内容（如延期至、是否解决）")
+    attachments: list[str] = Field(description="附件文件名")
     created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_attachments(event):
+        return [a.name for a in event.attachments.all()]
 
     @staticmethod
     def resolve_actor(event):
@@ -87,21 +99,41 @@ class EventOut(Schema):
         return event.department.name if event.department_id else None
 
 
+class FieldOut(Schema):
+    name: str
+    label: str
+    type: str = Field(description="text/integer/decimal/date/datetime/boolean/choice")
+    required: bool
+    choices: list[list[str]] = []
+
+
 class StepOut(Schema):
     code: str
     label: str
     requires_reason: bool
-    effect: str
+    requires_attachment: bool
+    effects: list[str]
+    fields: list[FieldOut] = Field(description="这一步需填写的内容，放在 values 中提交")
+
+
+class ChildProgress(Schema):
+    total: int
+    closed: int
 
 
 class CaseDetailOut(CaseOut):
     description: str
     events: list[EventOut] = Field(description="办理记录")
     available_steps: list[StepOut] = Field(description="当前账号可执行的办理步骤")
+    children: ChildProgress = Field(description="子事项办结进度")
 
     @staticmethod
     def resolve_events(case):
-        return case.events.select_related("actor", "department")
+        return case.events.select_related("actor", "department").prefetch_related("attachments")
+
+    @staticmethod
+    def resolve_children(case):
+        return services.children_progress(case)
 
 
 class OpenCaseIn(Schema):
@@ -116,21 +148,37 @@ class StepIn(Schema):
     note: str = Field("", description="说明或理由")
     department_id: int | None = Field(None, description="派单、转办的承办部门")
     due_at: datetime.datetime | None = Field(None, description="申请延期到的时间")
-    solved: bool | None = Field(None, description="回访：问题是否已解决")
+    solved: bool | None = Field(None, description="回访：问题是否已解决（必填，不预设）")
+    values: dict = Field({}, description="这一步声明的其他填写项（见 available_steps.fields）")
+
+
+class StepForm(Schema):
+    """The same step as multipart form data, for steps with attachments."""
+
+    note: str = ""
+    department_id: int | None = None
+    values: str = Field("{}", description="填写项，JSON 对象")
+
+
+class SuperviseIn(Schema):
+    note: str = Field(..., min_length=1, description="督办意见")
+    due_at: datetime.datetime = Field(description="答复期限")
+
+
+class FigureOut(Schema):
+    code: str
+    label: str
+    value: float | None
+    unit: str
+    numerator: int
+    denominator: int | None
 
 
 class KpiOut(Schema):
     key: int | None
     label: str
     cases: int
-    response_rate: float | None = Field(description="响应率 %")
-    on_time_rate: float | None = Field(description="按时办结率 %")
-    solve_rate: float | None = Field(description="解决率 %（回访确认）")
-    satisfaction_rate: float | None = Field(description="满意率 %")
-    return_rate: float | None = Field(description="退单率 %")
-    reopen_rate: float | None = Field(description="重办率 %")
-    overdue: int
-    closed: int
+    figures: list[FigureOut] = Field(description="适用于这些事项的指标（按流程声明）")
 
 
 def _cases(request):
@@ -146,6 +194,32 @@ def _detail(request, case):
 
 def _get(request, case_id) -> Case:
     return access.access_object(request.auth, _cases(request), case_id)
+
+
+def _department(request, department_id):
+    if department_id is None:
+        return None
+    department = access.visible(Department, request.auth).filter(pk=department_id).first()
+    if department is None:
+        raise HttpError(422, "department_id：部门不存在")
+    return department
+
+
+def _step(request, case_id: int, code: str, payload, values: dict, attachments=()):
+    case = _get(request, case_id)
+    try:
+        services.do_transition(
+            request.auth,
+            case,
+            code,
+            note=payload.note,
+            department=_department(request, payload.department_id),
+            values=values,
+            attachments=attachments,
+        )
+    except services.TransitionRefused as exc:
+        raise HttpError(409, exc.message) from None
+    return get_case(request, case_id)
 
 
 @router.get("/cases", response=list[CaseOut], summary="事项列表")
@@ -200,7 +274,7 @@ def case_kpi_rows(request, group_by: str = "department", month: str | None = Non
     rows = case_kpis.kpis(
         access.visible(Case, request.auth), group_by=group_by, start=start, end=end
     )
-    return [row.as_dict() for row in rows]
+    return [row.as_dict() for row in rows]  # figures per flow-declared indicator
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="事项详情与办理记录")
@@ -226,34 +300,58 @@ def open_case(request, payload: OpenCaseIn):
     return Status(201, _get(request, case.pk))
 
 
-@router.post("/cases/{case_id}/steps/{code}", response=CaseDetailOut, summary="办理一步")
+@router.post(
+    "/cases/{case_id}/steps/{code}",
+    response={200: CaseDetailOut, **errors(403, 404, 409, 422)},
+    summary="办理一步",
+)
 def take_step(request, case_id: int, code: str, payload: StepIn):
-    case = _get(request, case_id)
-    department = None
-    if payload.department_id is not None:
-        department = (
-            access.visible(Department, request.auth).filter(pk=payload.department_id).first()
-        )
-        if department is None:
-            raise HttpError(422, "department_id：部门不存在")
+    """并发办理同一事项时只有一方成功，其余得到 409。"""
+    values = dict(payload.values)
+    if payload.due_at is not None:
+        values["due_at"] = payload.due_at
+    if payload.solved is not None:
+        values["solved"] = payload.solved
+    return _step(request, case_id, code, payload, values)
+
+
+@router.post(
+    "/cases/{case_id}/steps/{code}/upload",
+    response={200: CaseDetailOut, **errors(403, 404, 409, 422)},
+    summary="办理一步（带附件，multipart）",
+)
+def take_step_with_files(
+    request,
+    case_id: int,
+    code: str,
+    payload: Form[StepForm],
+    files: File[list[UploadedFile]] = None,
+):
     try:
-        services.do_transition(
-            request.auth,
-            case,
-            code,
-            note=payload.note,
-            department=department,
-            due_at=payload.due_at,
-            solved=payload.solved,
-        )
-    except services.AlreadyClaimed as exc:
-        raise HttpError(409, exc.message) from None
-    except services.TransitionRefused as exc:
-        raise HttpError(409, exc.message) from None
-    return get_case(request, case_id)
+        values = json.loads(payload.values or "{}")
+    except ValueError:
+        values = None
+    if not isinstance(values, dict):
+        raise HttpError(422, "values：应为 JSON 对象")
+    return _step(request, case_id, code, payload, values, attachments=files or [])
 
 
-@router.post("/cases/{case_id}/claim", response=CaseDetailOut, summary="认领（揭榜）")
+@router.post(
+    "/cases/{case_id}/claim",
+    response={200: CaseDetailOut, **errors(403, 404, 409, 422)},
+    summary="认领（揭榜）",
+)
 def claim(request, case_id: int):
     """多人同时认领时只有一人成功，其他人得到 409「已被认领」。"""
     return take_step(request, case_id, "claim", StepIn())
+
+
+@router.post(
+    "/cases/{case_id}/supervise",
+    response={201: CaseDetailOut, **errors(403, 404, 422)},
+    summary="督办",
+)
+def supervise(request, case_id: int, payload: SuperviseIn):
+    case = _get(request, case_id)
+    services.do_supervise(request.auth, case, note=payload.note, due_at=payload.due_at)
+    return Status(201, get_case(request, case_id))

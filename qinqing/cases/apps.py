@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from qinqing.cases import access_rules, workflows
+        from qinqing.cases import access_rules, flows, workflows  # noqa: F401  (flows register)
         from qinqing.core.context_processors import NAVIGATION
 
         access_rules.install()
@@ -25,6 +25,8 @@ class CasesConfig(AppConfig):
             ("case.reminder", "催办提醒"),
             ("case.overdue", "超期上报"),
             ("case.claimed", "事项被认领"),
+            ("case.supervised", "督办"),
+            ("case.update", "事项进展"),
         ]:
             register_kind(kind, label)
         NAVIGATION.append(("事项", "case-my-queue", "cases.view_case"))

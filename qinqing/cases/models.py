@@ -38,6 +38,12 @@ class State(models.Model):
     label = models.CharField("名称", max_length=50)
     kind = models.CharField("类型", max_length=12, choices=StateKind.choices)
     is_initial = models.BooleanField("初始状态", default=False)
+    timeout_transition = models.SlugField(
+        "时限届满时的流转",
+        max_length=40,
+        blank=True,
+        help_text="本状态的时限届满时由系统执行的流转代码（如认领超时退回、未回访办结）",
+    )
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -56,7 +62,10 @@ class Transition(models.Model):
 
     ``roles`` are case roles (dispatcher, handler, supervisor, requester,
     claimant, system), worked out per case by ``qinqing.cases.roles``.
-    ``effect`` names what the move does besides changing state (see services).
+    ``effects`` name what the move does besides changing state (``qinqing.cases.effects``);
+    ``fields`` are the extra values the step takes (stored on its event);
+    ``notify_roles`` are the case roles told about it; ``not_by_actor_of`` lists
+    moves whose actor may not take this one (maker-checker).
     """
 
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="transitions")
@@ -68,7 +77,15 @@ class Transition(models.Model):
     )
     roles = models.JSONField("可操作角色", default=list)
     requires_reason = models.BooleanField("需填写理由", default=False)
-    effect = models.CharField("附加动作", max_length=30, blank=True)
+    requires_attachment = models.BooleanField("需上传附件", default=False)
+    effects = models.JSONField("附加动作", default=list, blank=True)
+    fields = models.JSONField("填写项", default=list, blank=True)
+    notify_roles = models.JSONField("通知角色", default=list, blank=True)
+    notice = models.CharField("通知标题", max_length=50, blank=True)
+    notify_kind = models.CharField("通知类别", max_length=40, blank=True)
+    not_by_actor_of = models.JSONField(
+        "不得由其操作人执行的流转", default=list, blank=True, help_text="审批与申请分离"
+    )
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -100,12 +117,19 @@ class CaseType(models.Model):
         blank=True,
         help_text='可认领事项：哪些账号角色可以认领，如 ["staff"]',
     )
-    claim_hours = models.PositiveIntegerField(
-        "认领有效期（小时）",
+    dispatch_permission = models.CharField(
+        "调度权限",
+        max_length=100,
+        default="cases.dispatch_case",
+        help_text="持有该权限（且能看到事项）的账号是这类事项的调度",
+    )
+    max_open_claims = models.PositiveSmallIntegerField(
+        "每个认领方最多同时认领",
         null=True,
         blank=True,
-        help_text="认领后超过这么多小时未完成，事项退回待认领；空为不过期",
+        help_text="空为不限",
     )
+    children_block_close = models.BooleanField("子事项未办结时不得办结", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "事项类型"
@@ -146,9 +170,38 @@ class TimeLimit(models.Model):
         return f"{self.case_type} {self.get_priority_display()}"
 
 
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", "工作日"
+    WORKING_HOURS = "working_hours", "工作小时"
+    DAYS = "days", "自然日"
+    HOURS = "hours", "小时"
+
+
+class StateLimit(models.Model):
+    """How long a case of a type may stay in one state (a legal limit, a claim window)."""
+
+    case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, related_name="state_limits")
+    state = models.ForeignKey(State, on_delete=models.CASCADE, verbose_name="状态")
+    amount = models.PositiveSmallIntegerField("时限")
+    unit = models.CharField("单位", max_length=16, choices=LimitUnit.choices)
+    remind_hours = models.PositiveSmallIntegerField(
+        "到期前催办（小时）", default=24, help_text="距本状态时限不足这么多小时时发送催办提醒"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "环节时限"
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "state"], name="one_limit_per_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type} {self.state}：{self.amount}{self.get_unit_display()}"
+
+
 class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", "满意"
     UNSATISFIED = "unsatisfied", "不满意"
+    NOT_SURVEYED = "not_surveyed", "未回访"
 
 
 class Case(models.Model):
@@ -161,6 +214,17 @@ class Case(models.Model):
         choices=StateKind.choices,
         editable=False,
         help_text="状态的类型，随状态一起更新，便于按类型查询和统计",
+    )
+    version = models.PositiveIntegerField(
+        "版本", default=0, editable=False, help_text="每次办理加一；并发办理时只有一方生效"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级事项",
     )
     title = models.CharField("标题", max_length=200)
     description = models.TextField("内容", blank=True)
@@ -234,6 +298,7 @@ class Case(models.Model):
         "回访评价", max_length=12, choices=Satisfaction.choices, blank=True
     )
     solved = models.BooleanField("问题已解决（回访确认）", null=True, blank=True)
+    survey_count = models.PositiveSmallIntegerField("回访次数", default=0)
     return_count = models.PositiveSmallIntegerField("退单次数", default=0)
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
     extension_due_at = models.DateTimeField("申请延期至", null=True, blank=True)
@@ -246,7 +311,22 @@ class Case(models.Model):
         verbose_name="认领人",
     )
     claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
-    claim_expires_at = models.DateTimeField("认领到期", null=True, blank=True)
+    # Who holds the claim: an account, or an organisation it acts for (an enterprise,
+    # a department, a team a module defines) — any model, named by content type.
+    claimant_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="认领方类型",
+    )
+    claimant_id = models.PositiveBigIntegerField("认领方", null=True, blank=True)
+    state_entered_at = models.DateTimeField("进入当前环节时间", null=True, blank=True)
+    state_due_at = models.DateTimeField("当前环节期限", null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField("催办次数", default=0)
+    escalation_count = models.PositiveSmallIntegerField("超期上报次数", default=0)
+    supervision_count = models.PositiveSmallIntegerField("督办次数", default=0)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -255,6 +335,7 @@ class Case(models.Model):
         permissions = [
             ("dispatch_case", "受理、派单、回访事项（调度）"),
             ("view_kpi", "查看办理考核指标"),
+            ("supervise_case", "督办事项"),
         ]
         indexes = [
             models.Index(fields=["department", "kind", "due_at"], name="case_department_queue"),
@@ -262,6 +343,7 @@ class Case(models.Model):
             models.Index(fields=["kind", "due_at"], name="case_deadline_scan"),
             models.Index(fields=["case_type", "created_at"], name="case_type_period"),
             models.Index(fields=["created_at"], name="case_created"),
+            models.Index(fields=["kind", "state_due_at"], name="case_state_deadline_scan"),
         ]
 
     def __str__(self) -> str:
@@ -276,12 +358,21 @@ class Case(models.Model):
         return self.kind in ACTIVE_KINDS
 
     @property
+    def running_due_at(self):
+        """The limit that runs now: the current state's own, or the case's, whichever is first."""
+        limits = [d for d in (self.due_at, self.state_due_at) if d is not None]
+        return min(limits) if limits else None
+
+    @property
     def is_overdue(self) -> bool:
+        due = self.running_due_at
         return bool(
-            self.due_at
-            and self.kind in (StateKind.OPEN, StateKind.IN_PROGRESS)
-            and self.due_at < timezone.now()
+            due and self.kind in (StateKind.OPEN, StateKind.IN_PROGRESS) and due < timezone.now()
         )
+
+    @property
+    def claim_expires_at(self):
+        return self.state_due_at if self.claimed_by_id else None
 
 
 class CaseEvent(models.Model):
@@ -324,6 +415,61 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.label}"
+
+
+class Supervision(models.Model):
+    """督办: a superior office flags a case with its own deadline; the handlers must answer."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="督办人"
+    )
+    note = models.TextField("督办意见")
+    due_at = models.DateTimeField("答复期限")
+    created_at = models.DateTimeField("督办时间", default=timezone.now)
+    answer = models.TextField("答复", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="答复人",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督办"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} 督办"
+
+
+class ClaimTally(models.Model):
+    """Open claims a claimant holds per case type: the row a claim limit is enforced on.
+
+    A claim raises the count with a conditional UPDATE (``open_claims < limit``),
+    so concurrent claims by one claimant serialise on this row.
+    """
+
+    case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, related_name="+")
+    claimant_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    claimant_id = models.PositiveBigIntegerField()
+    open_claims = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "认领计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_type", "claimant_type", "claimant_id"], name="one_tally_per_claimant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type} #{self.claimant_id}：{self.open_claims}"
 
 
 class CaseAttachment(models.Model):

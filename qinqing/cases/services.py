@@ -1,22 +1,32 @@
 """Opening cases and moving them through their workflow.
 
-Every move goes through ``do_transition``: it checks the move is allowed from
-the current state for this case type and this actor, stamps the phase time,
-writes the case event and the audit entry, and queues notifications — in one
-transaction. The state change itself is a conditional UPDATE on the state the
-actor saw, so two people acting at once cannot both move the case: the second
-gets a clear answer instead (for claims: 已被认领).
+Every move goes through ``do_transition``, in one transaction: it checks the
+move is allowed from the current state for this actor (case roles, and
+maker-checker: nobody approves their own request), validates the step's reason,
+attachment and extra fields, runs the transition's registered effects, enters
+the target state (its own time limit starts; a CLOSED-kind state stamps
+``closed_at`` whatever the move), writes the event, the attachments and the
+audit entry, runs the case type's ``on_transition`` hook, and tells whoever
+acts next. The state change is a conditional UPDATE on the case's version, so
+of two concurrent moves — even two that leave the state unchanged, like 转办 —
+exactly one wins; the other gets ``TransitionRefused`` (HTTP 409).
 """
 
 import datetime
 import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from qinqing.cases import calendar, roles
+from qinqing.cases import deadlines, effects, roles
+from qinqing.cases.errors import AlreadyClaimed, ClaimLimitReached, TransitionRefused
+from qinqing.cases.fields import clean_values, for_event
 from qinqing.cases.models import (
+    ACTIVE_KINDS,
+    FINAL_KINDS,
     Case,
     CaseAttachment,
     CaseEvent,
@@ -24,25 +34,37 @@ from qinqing.cases.models import (
     Priority,
     State,
     StateKind,
+    Supervision,
     TimeLimit,
     Transition,
 )
+from qinqing.cases.workflows import case_type_spec
 from qinqing.core import audit
 from qinqing.core.models import Department, User
 from qinqing.core.services import Forbidden, InvalidInput
 
-
-class TransitionRefused(Exception):
-    """The case is not in a state this move starts from (or it moved meanwhile)."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+WORKING = (StateKind.OPEN, StateKind.IN_PROGRESS)
+__all__ = ["AlreadyClaimed", "ClaimLimitReached", "TransitionRefused"]
 
 
-class AlreadyClaimed(TransitionRefused):
-    def __init__(self):
-        super().__init__("已被认领")
+@dataclass
+class Move:
+    """One move in the making, as effects and ``on_transition`` hooks see it."""
+
+    case: Case
+    transition: Transition
+    actor: User | None
+    now: datetime.datetime
+    note: str = ""
+    values: dict = field(default_factory=dict)
+    department: Department | None = None
+    assignee: User | None = None
+    updates: dict = field(default_factory=dict)
+    event: CaseEvent | None = None
+
+    @cached_property
+    def limit(self) -> TimeLimit | None:
+        return deadlines.limit_for(self.case)
 
 
 def do_open_case(
@@ -57,6 +79,7 @@ def do_open_case(
     enterprise=None,
     person=None,
     visit=None,
+    parent: Case | None = None,
     now: datetime.datetime | None = None,
 ) -> Case:
     """Register a case (登记) with deadlines from its type's time limits."""
@@ -69,8 +92,10 @@ def do_open_case(
         errors["title"] = ["必填"]
     if priority not in Priority.values:
         errors["priority"] = [f"应为 {'、'.join(Priority.values)} 之一"]
+    if parent is not None and parent.kind in FINAL_KINDS:
+        errors["parent"] = ["上级事项已办结，不能再添加子事项"]
     if errors:
-        raise InvalidInput(errors, {"title": "标题", "priority": "紧急程度"})
+        raise InvalidInput(errors, {"title": "标题", "priority": "紧急程度", "parent": "上级事项"})
     now = now or timezone.now()
     initial = State.objects.get(workflow=case_type.workflow_id, is_initial=True)
     limit = TimeLimit.objects.filter(case_type=case_type, priority=priority).first()
@@ -87,10 +112,13 @@ def do_open_case(
             enterprise=enterprise,
             person=person,
             visit=visit,
+            parent=parent,
             created_by=actor,
             created_at=now,
-            respond_due_at=calendar.add_working_hours(now, limit.respond_hours) if limit else None,
-            due_at=calendar.add_working_days(now, limit.resolve_days) if limit else None,
+            respond_due_at=deadlines.respond_due(limit, now),
+            due_at=deadlines.resolve_due(limit, now),
+            state_entered_at=now,
+            state_due_at=deadlines.state_due(case_type.pk, initial.pk, now),
             number=uuid.uuid4().hex,  # replaced by the readable number once the row has an id
         )
         case.save()
@@ -106,7 +134,8 @@ def do_open_case(
             created_at=now,
             note=description[:500],
         )
-        _notify_next(case, "open", actor)
+        recipients = [u for u in roles.dispatchers_of(case) if u != actor]
+        _notify(recipients, "case.new", "新事项待受理", case)
     return case
 
 
@@ -129,6 +158,7 @@ def do_transition(
     note: str = "",
     department: Department | None = None,
     assignee: User | None = None,
+    values: dict | None = None,
     due_at: datetime.datetime | None = None,
     solved: bool | None = None,
     attachments=(),
@@ -137,42 +167,56 @@ def do_transition(
     """Move ``case`` by transition ``code``; ``actor`` None means the platform itself.
 
     ``department`` (and optionally ``assignee`` within it) for 派单 and 转办;
-    ``due_at`` for 申请延期; ``solved`` for 回访.
+    ``values`` for the step's declared fields (``due_at`` and ``solved`` are
+    shorthands for the 12345 flow's 延期 and 回访 fields).
     """
     now = now or timezone.now()
     transition = _transition(case, code)
     if transition is None:
         raise TransitionRefused(f"事项类型“{case.case_type}”没有“{code}”这一步")
     if case.state_id not in {s.pk for s in transition.sources.all()}:
-        if transition.effect == "claim" and case.kind != StateKind.OPEN:
+        if "claim" in transition.effects and case.kind != StateKind.OPEN:
             raise AlreadyClaimed()
         raise TransitionRefused(f"事项当前为“{case.state_label}”，不能“{transition.label}”")
     if not roles.case_roles(actor, case) & set(transition.roles):
         raise Forbidden(f"cases.{code}")
+    _check_maker_checker(actor, case, transition)
     note = (note or "").strip()
+    values = dict(values or {})
+    if due_at is not None:
+        values.setdefault("due_at", due_at)
+    if solved is not None:
+        values.setdefault("solved", solved)
+    errors = {}
     if transition.requires_reason and not note:
-        raise InvalidInput({"note": [f"“{transition.label}”需要填写理由"]}, {"note": "说明"})
-
-    updates = _effect(
-        transition,
-        case,
-        actor,
-        now,
+        errors["note"] = [f"“{transition.label}”需要填写理由"]
+    if transition.requires_attachment and not attachments:
+        errors["attachments"] = [f"“{transition.label}”需要上传附件"]
+    if errors:
+        raise InvalidInput(errors, {"note": "说明", "attachments": "附件"})
+    move = Move(
+        case=case,
+        transition=transition,
+        actor=actor,
+        now=now,
+        note=note,
+        values=clean_values(transition.fields, values),
         department=department,
         assignee=assignee,
-        due_at=due_at,
-        solved=solved,
     )
     target = transition.target
+    spec = case_type_spec(case.case_type.code)
     with transaction.atomic(), audit.acting_as(actor):
-        moved = Case.objects.filter(pk=case.pk, state_id=case.state_id).update(
-            state=target, kind=target.kind, updated_at=now, **updates
+        updates = effects.run_effects(move)
+        updates.update(_enter_state(case, target, now, updates))
+        moved = Case.objects.filter(pk=case.pk, version=case.version).update(
+            state=target, kind=target.kind, updated_at=now, version=F("version") + 1, **updates
         )
         if not moved:
-            if transition.effect == "claim":
+            if "claim" in transition.effects:
                 raise AlreadyClaimed()
             raise TransitionRefused("事项已被他人处理，请刷新后重试")
-        event = CaseEvent.objects.create(
+        move.event = CaseEvent.objects.create(
             case=case,
             transition=code,
             label=transition.label,
@@ -182,12 +226,15 @@ def do_transition(
             created_at=now,
             note=note,
             department_id=updates.get("department_id", case.department_id),
-            data=_event_data(updates),
+            data=_event_data(updates, move.values),
         )
         for upload in attachments:
-            CaseAttachment.objects.create(event=event, file=upload, name=upload.name[:200])
+            CaseAttachment.objects.create(event=move.event, file=upload, name=upload.name[:200])
         before = case.state_label
         case.refresh_from_db()
+        move.case = case
+        if spec and spec.on_transition:
+            spec.on_transition(move)
         audit.record_event(
             actor,
             case,
@@ -196,7 +243,8 @@ def do_transition(
             transition=code,
             note=note[:200],
         )
-        _notify_next(case, code, actor)
+        _resolve_notifications(case, now)
+        _notify_roles(case, transition, actor)
     return case
 
 
@@ -205,82 +253,219 @@ def do_claim(actor: User, case: Case) -> Case:
     return do_transition(actor, case, "claim")
 
 
-def expire_claims(now: datetime.datetime | None = None) -> int:
-    """Return claims held past their expiry to the pool; how many were returned."""
+def do_supervise(
+    actor: User, case: Case, *, note: str, due_at: datetime.datetime, now=None
+) -> Supervision:
+    """督办: a superior office flags a case with a deadline of its own for an answer."""
+    if not actor.has_perm("cases.supervise_case"):
+        raise Forbidden("cases.supervise_case")
     now = now or timezone.now()
-    expired = Case.objects.filter(
-        kind=StateKind.IN_PROGRESS, claimed_by__isnull=False, claim_expires_at__lt=now
-    ).select_related("case_type", "state", "department")
+    errors = {}
+    if not (note or "").strip():
+        errors["note"] = ["请填写督办意见"]
+    if due_at is None or due_at <= now:
+        errors["due_at"] = ["答复期限应晚于现在"]
+    if case.kind not in ACTIVE_KINDS:
+        errors["__all__"] = ["事项已办结，不能督办"]
+    if errors:
+        raise InvalidInput(errors, {"note": "督办意见", "due_at": "答复期限"})
+    with transaction.atomic(), audit.acting_as(actor):
+        supervision = Supervision.objects.create(
+            case=case, created_by=actor, note=note.strip(), due_at=due_at, created_at=now
+        )
+        Case.objects.filter(pk=case.pk).update(supervision_count=F("supervision_count") + 1)
+        _record(case, "supervise", "督办", actor, now, note.strip(), {"due_at": due_at.isoformat()})
+        audit.record_event(actor, case, "supervise", due_at=due_at.isoformat())
+        _notify(
+            roles.handlers_of(case),
+            "case.supervised",
+            f"督办：请于 {timezone.localtime(due_at):%m-%d %H:%M} 前答复",
+            case,
+        )
+    return supervision
+
+
+def do_answer_supervision(actor: User, supervision: Supervision, answer: str, now=None):
+    """The handling unit answers a 督办."""
+    now = now or timezone.now()
+    case = supervision.case
+    if roles.HANDLER not in roles.case_roles(actor, case):
+        raise Forbidden("cases.answer_supervision")
+    if not (answer or "").strip():
+        raise InvalidInput({"answer": ["请填写督办答复"]}, {"answer": "答复"})
+    with transaction.atomic(), audit.acting_as(actor):
+        answered = Supervision.objects.filter(pk=supervision.pk, answered_at__isnull=True).update(
+            answer=answer.strip(), answered_by=actor, answered_at=now
+        )
+        if not answered:
+            raise TransitionRefused("该督办已答复")
+        _record(case, "answer_supervision", "督办答复", actor, now, answer.strip())
+        _notify([supervision.created_by], "case.supervised", "督办已答复", case)
+    supervision.refresh_from_db()
+    return supervision
+
+
+def children_progress(case: Case) -> dict:
+    counts = case.children.aggregate(
+        total=Count("pk"), closed=Count("pk", filter=Q(kind__in=FINAL_KINDS))
+    )
+    return {"total": counts["total"] or 0, "closed": counts["closed"] or 0}
+
+
+def run_timeouts(now: datetime.datetime | None = None) -> int:
+    """Take each state's timeout transition for cases whose state limit ran out.
+
+    E.g. a claim held past its window goes back on the board (认领超时退回), an
+    answered case nobody surveyed closes as 未回访. Returns how many moved.
+    """
+    now = now or timezone.now()
+    expired = (
+        Case.objects.filter(state_due_at__lt=now)
+        .exclude(state__timeout_transition="")
+        .select_related("case_type", "state", "department", "region")
+    )
     count = 0
     for case in expired:
         try:
-            do_transition(None, case, "expire", now=now)
+            do_transition(None, case, case.state.timeout_transition, now=now)
             count += 1
         except TransitionRefused:
             continue  # someone acted on it meanwhile
     return count
 
 
+def expire_claims(now: datetime.datetime | None = None) -> int:
+    """Kept for callers of the first engine: claims are one kind of state timeout."""
+    return run_timeouts(now)
+
+
 def remind_and_escalate(now: datetime.datetime | None = None) -> tuple[int, int]:
-    """催办 cases nearing their deadline; escalate overdue ones to the department head.
+    """催办 cases nearing their running limit; escalate overdue ones to the department head.
 
-    Each case is reminded once and escalated once (until an extension moves its
-    deadline); the stamps are conditional updates, so two sweeps never double up.
+    The running limit is the case's own or its current state's, whichever
+    comes first. Each case is reminded once and escalated once per limit (an
+    extension, a 重办 or a new state's limit starts again); the stamps are
+    conditional updates, so two sweeps never double up. Both are events on the
+    case's timeline and counted on the case.
     """
-    from qinqing.core.notifications.services import do_notify
-
     now = now or timezone.now()
-    working = (StateKind.OPEN, StateKind.IN_PROGRESS)
     reminded = escalated = 0
-    limits = {(t.case_type_id, t.priority): t.remind_hours for t in TimeLimit.objects.all()}
-    due_soon = Case.objects.filter(
-        kind__in=working,
-        reminded_at__isnull=True,
-        due_at__gt=now,
-        due_at__lte=now + datetime.timedelta(hours=max(limits.values(), default=24)),
-    ).select_related("department", "assignee", "case_type")
-    for case in due_soon:
-        window = datetime.timedelta(hours=limits.get((case.case_type_id, case.priority), 24))
-        if case.due_at > now + window:
+    window = datetime.timedelta(hours=_widest_reminder_window())
+    soon = Case.objects.filter(kind__in=WORKING, reminded_at__isnull=True).filter(
+        _running_due_between(now, now + window)
+    )
+    for case in soon.select_related("department", "assignee", "case_type", "region", "state"):
+        due = case.running_due_at
+        if due is None or due <= now or due > now + _reminder_window(case):
             continue
         with transaction.atomic():
             if not Case.objects.filter(pk=case.pk, reminded_at__isnull=True).update(
-                reminded_at=now
+                reminded_at=now, reminder_count=F("reminder_count") + 1
             ):
                 continue
-            recipients = _handlers_of(case)
-            do_notify(
-                recipients,
+            _record(
+                case, "remind", "催办", None, now, f"期限 {timezone.localtime(due):%m-%d %H:%M}"
+            )
+            _notify(
+                roles.handlers_of(case),
                 "case.reminder",
                 f"催办：{case.number} 即将到期",
-                f"“{case.title}”办结期限为 {timezone.localtime(case.due_at):%m-%d %H:%M}。",
-                link=f"/cases/{case.pk}/",
+                case,
+                body=f"“{case.title}”期限为 {timezone.localtime(due):%m-%d %H:%M}。",
             )
             reminded += 1
-    overdue = Case.objects.filter(
-        kind__in=working, escalated_at__isnull=True, due_at__lt=now
-    ).select_related("department__head", "case_type")
-    for case in overdue:
+    overdue = Case.objects.filter(kind__in=WORKING, escalated_at__isnull=True).filter(
+        _running_due_between(None, now)
+    )
+    for case in overdue.select_related("department__head", "case_type", "region", "state"):
+        due = case.running_due_at
         with transaction.atomic():
             if not Case.objects.filter(pk=case.pk, escalated_at__isnull=True).update(
-                escalated_at=now
+                escalated_at=now, escalation_count=F("escalation_count") + 1
             ):
                 continue
             head = case.department.head if case.department_id else None
-            recipients = [head] if head else list(_dispatchers_of(case))
-            do_notify(
+            recipients = [head] if head else roles.dispatchers_of(case)
+            _record(
+                case,
+                "escalate",
+                "超期上报",
+                None,
+                now,
+                f"期限 {timezone.localtime(due):%m-%d %H:%M}",
+            )
+            _notify(
                 recipients,
                 "case.overdue",
-                f"超期：{case.number} 已超过办结期限",
-                f"“{case.title}”应于 {timezone.localtime(case.due_at):%m-%d %H:%M} 前办结。",
-                link=f"/cases/{case.pk}/",
+                f"超期：{case.number} 已超过期限",
+                case,
+                body=f"“{case.title}”应于 {timezone.localtime(due):%m-%d %H:%M} 前办理完毕。",
             )
-            audit.record_event(None, case, "escalate", due_at=case.due_at.isoformat())
+            audit.record_event(None, case, "escalate", due_at=due.isoformat())
             escalated += 1
     return reminded, escalated
 
 
 # --- internals ---------------------------------------------------------------
+
+
+def _running_due_between(start, end):
+    due = Q(due_at__lte=end) | Q(state_due_at__lte=end)
+    if start is not None:
+        due = (Q(due_at__gt=start, due_at__lte=end)) | Q(
+            state_due_at__gt=start, state_due_at__lte=end
+        )
+    return due
+
+
+def _widest_reminder_window() -> int:
+    from django.db.models import Max
+
+    from qinqing.cases.models import StateLimit
+
+    widest = [
+        TimeLimit.objects.aggregate(m=Max("remind_hours"))["m"],
+        StateLimit.objects.aggregate(m=Max("remind_hours"))["m"],
+    ]
+    return max([w for w in widest if w] or [24])
+
+
+def _reminder_window(case: Case) -> datetime.timedelta:
+    if case.state_due_at and case.running_due_at == case.state_due_at:
+        limit = deadlines.state_limit(case.case_type_id, case.state_id)
+    else:
+        limit = deadlines.limit_for(case)
+    return datetime.timedelta(hours=limit.remind_hours if limit else 24)
+
+
+def _enter_state(case: Case, target: State, now, updates: dict) -> dict:
+    """Entering a state: its own limit starts; a CLOSED-kind state closes the case."""
+    entering = {
+        "state_entered_at": now,
+        "state_due_at": deadlines.state_due(case.case_type_id, target.pk, now),
+    }
+    if entering["state_due_at"] and target.kind in WORKING:
+        entering.update(reminded_at=None, escalated_at=None)
+    if target.kind == StateKind.CLOSED:
+        entering["closed_at"] = updates.get("closed_at") or now
+        if case.case_type.children_block_close:
+            open_children = case.children.filter(kind__in=ACTIVE_KINDS).count()
+            if open_children:
+                raise TransitionRefused(f"尚有 {open_children} 项子事项未办结，暂不能办结")
+    return entering
+
+
+def _check_maker_checker(actor, case: Case, transition: Transition) -> None:
+    if actor is None or not transition.not_by_actor_of:
+        return
+    last = (
+        CaseEvent.objects.filter(case=case, transition__in=transition.not_by_actor_of)
+        .order_by("-created_at", "-pk")
+        .values_list("actor_id", "label")
+        .first()
+    )
+    if last and last[0] == actor.pk:
+        raise Forbidden(f"“{transition.label}”须由“{last[1]}”以外的人办理")
 
 
 def _transitions_from(case: Case) -> list[Transition]:
@@ -302,142 +487,63 @@ def _transition(case: Case, code: str) -> Transition | None:
     )
 
 
-def _effect(transition, case, actor, now, *, department, assignee, due_at, solved) -> dict:
-    """Field changes a move makes besides the state; refuses incomplete input."""
-    effect = transition.effect
-    if effect == "respond":
-        return {"responded_at": case.responded_at or now}
-    if effect == "set_department":
-        if department is None:
-            raise InvalidInput({"department": ["请选择承办部门"]}, {"department": "承办部门"})
-        if department.pk == case.department_id:
-            raise InvalidInput(
-                {"department": ["已由该部门承办，请选择其他部门"]}, {"department": "承办部门"}
-            )
-        if assignee is not None and assignee.department_id != department.pk:
-            raise InvalidInput({"assignee": ["承办人不属于所选部门"]}, {"assignee": "承办人"})
-        return {"department_id": department.pk, "assignee_id": assignee.pk if assignee else None}
-    if effect == "return":
-        return {"department_id": None, "assignee_id": None, "return_count": F("return_count") + 1}
-    if effect == "assign_actor":
-        return {"assignee_id": case.assignee_id or actor.pk}
-    if effect == "request_extension":
-        if due_at is None:
-            raise InvalidInput({"due_at": ["请填写申请延期到的日期"]}, {"due_at": "延期至"})
-        if case.due_at and due_at <= case.due_at:
-            raise InvalidInput(
-                {"due_at": ["延期后的期限应晚于现在的办结期限"]}, {"due_at": "延期至"}
-            )
-        return {"extension_due_at": due_at}
-    if effect == "approve_extension":
-        return {
-            "due_at": case.extension_due_at,
-            "extension_due_at": None,
-            "reminded_at": None,
-            "escalated_at": None,
-        }
-    if effect == "deny_extension":
-        return {"extension_due_at": None}
-    if effect == "reply":
-        return {"replied_at": now}
-    if effect == "satisfied":
-        return {
-            "satisfaction": "satisfied",
-            "solved": True if solved is None else solved,
-            "closed_at": now,
-        }
-    if effect == "unsatisfied":
-        return {
-            "satisfaction": "unsatisfied",
-            "solved": False,
-            "replied_at": None,
-            "reopen_count": F("reopen_count") + 1,
-        }
-    if effect == "claim":
-        hours = case.case_type.claim_hours
-        return {
-            "claimed_by_id": actor.pk,
-            "claimed_at": now,
-            "assignee_id": actor.pk,
-            "claim_expires_at": now + datetime.timedelta(hours=hours) if hours else None,
-        }
-    if effect == "release":
-        return {
-            "claimed_by_id": None,
-            "claimed_at": None,
-            "claim_expires_at": None,
-            "assignee_id": None,
-        }
-    return {}
-
-
-def _event_data(updates: dict) -> dict:
-    data = {}
-    for key in ("due_at", "extension_due_at", "satisfaction", "solved", "department_id"):
+def _event_data(updates: dict, values: dict) -> dict:
+    data = for_event(values)
+    for key in ("extension_due_at", "satisfaction", "department_id"):
         value = updates.get(key)
         if value is not None:
             data[key] = value.isoformat() if isinstance(value, datetime.datetime) else value
     return data
 
 
-def _handlers_of(case: Case) -> list[User]:
-    if case.assignee_id:
-        return [case.assignee]
-    if case.department_id:
-        return list(User.objects.filter(department_id=case.department_id, is_active=True))
-    return list(_dispatchers_of(case))
+def _record(case, code, label, actor, now, note="", data=None) -> CaseEvent:
+    """An event on the timeline that does not move the case (催办, 督办, 超期上报)."""
+    return CaseEvent.objects.create(
+        case=case,
+        transition=code,
+        label=label,
+        from_state_id=case.state_id,
+        to_state_id=case.state_id,
+        actor=actor,
+        department_id=case.department_id,
+        created_at=now,
+        note=note,
+        data=data or {},
+    )
 
 
-def _dispatchers_of(case: Case):
-    prefixes = [p for p in _region_chain(case.region)]
-    candidates = User.objects.filter(is_active=True, regions__code__in=prefixes).distinct()
-    return [u for u in candidates if u.has_perm("cases.dispatch_case")]
+def _resolve_notifications(case: Case, now) -> None:
+    """The case moved on: earlier notices about it are done, for whoever received them."""
+    from qinqing.core.models import Notification
+
+    Notification.objects.filter(link=_link(case), read_at__isnull=True).update(read_at=now)
 
 
-def _region_chain(region) -> list[str]:
-    codes = []
-    while region is not None:
-        codes.append(region.code)
-        region = region.parent
-    return codes
+def _notify_roles(case: Case, transition: Transition, actor: User | None) -> None:
+    """One notice per move, to whoever has to act next; the actor never notifies themself."""
+    recipients = []
+    for role in transition.notify_roles:
+        for user in roles.recipients(case, role):
+            if user is not None and user != actor and user not in recipients:
+                recipients.append(user)
+    title = transition.notice or f"事项{transition.label}"
+    _notify(recipients, transition.notify_kind or "case.update", title, case)
 
 
-_NEXT = {
-    "open": ("case.new", "新事项待受理", lambda c: _dispatchers_of(c)),
-    "dispatch": ("case.assigned", "新派单", _handlers_of),
-    "transfer": ("case.assigned", "转办到本部门", _handlers_of),
-    "return": ("case.returned", "事项被退单", lambda c: _dispatchers_of(c)),
-    "request_extension": (
-        "case.extension",
-        "延期申请待审批",
-        lambda c: [c.department.head] if c.department and c.department.head else _dispatchers_of(c),
-    ),
-    "approve_extension": ("case.extension", "延期申请已批准", _handlers_of),
-    "deny_extension": ("case.extension", "延期申请被驳回", _handlers_of),
-    "reply": (
-        "case.replied",
-        "事项已答复，请回访评价",
-        lambda c: [c.requester] if c.requester else _dispatchers_of(c),
-    ),
-    "unsatisfied": ("case.reopened", "回访不满意，事项重办", _handlers_of),
-    "fulfil": (
-        "case.replied",
-        "认领事项已完成，请确认",
-        lambda c: [c.requester] if c.requester else [c.created_by],
-    ),
-    "claim": ("case.claimed", "事项已被认领", lambda c: [c.created_by]),
-}
-
-
-def _notify_next(case: Case, code: str, actor: User | None) -> None:
-    """Tell whoever acts next; the actor never notifies themself."""
-    if code not in _NEXT:
+def _notify(recipients, kind: str, title: str, case: Case, body: str | None = None) -> None:
+    recipients = [u for u in recipients if u is not None]
+    if not recipients:
         return
     from qinqing.core.notifications.services import do_notify
 
-    kind, title, recipients_of = _NEXT[code]
-    recipients = [u for u in recipients_of(case) if u is not None and u != actor]
-    if recipients:
-        do_notify(
-            recipients, kind, f"{title}：{case.number}", case.title, link=f"/cases/{case.pk}/"
-        )
+    do_notify(
+        recipients,
+        kind,
+        title if case.number in title else f"{title}：{case.number}",
+        body if body is not None else case.title,
+        link=_link(case),
+    )
+
+
+def _link(case: Case) -> str:
+    return f"/cases/{case.pk}/"

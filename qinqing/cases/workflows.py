@@ -1,21 +1,38 @@
 """Workflows and case types, declared as data by each module and installed on migrate.
 
-A module declares its case types with ``register_case_type`` (in its AppConfig.ready);
+A module declares what it needs in its AppConfig.ready, without editing this
+package:
+
+- ``register_workflow(WorkflowSpec(...))`` — states, transitions (with their
+  effects, extra fields, notified roles, reason/attachment rules) and the
+  indicators that apply to cases of the flow;
+- ``register_effect(name, fn)`` (``qinqing.cases.effects``) — what a move does
+  besides changing state;
+- ``register_case_type(CaseTypeSpec(...))`` — which flow, time limits per
+  priority and per state, who sees and who dispatches cases of the type, how
+  extra case roles resolve, who claims them, and an ``on_transition`` hook run
+  inside every move's transaction.
+
 ``install_registered`` (run after every ``migrate``) writes workflows, states,
-transitions, case types and time limits into the database, idempotently, so
-admins can then adjust labels and time limits without code.
+transitions, case types and time limits into the database. It creates what is
+missing and leaves alone what administrators own — labels and time limits — so
+a migrate never reverts their edits; the structure (targets, sources, effects,
+roles, fields) follows the code.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from qinqing.cases.models import (
     CaseType,
+    LimitUnit,
     Priority,
     State,
-    StateKind,
+    StateLimit,
     TimeLimit,
     Transition,
     Workflow,
@@ -28,6 +45,35 @@ class StateSpec:
     label: str
     kind: str
     initial: bool = False
+    # The transition the platform takes when this state's own time limit runs out.
+    timeout: str = ""
+    # A default time limit for this state, (amount, LimitUnit); a case type may override it.
+    limit: tuple | None = None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """An extra value a step takes; validated by ``qinqing.cases.fields`` and kept on the event.
+
+    ``type``: text, integer, decimal, date, datetime, boolean, choice.
+    """
+
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "required": self.required,
+            "choices": [list(choice) for choice in self.choices],
+            "help": self.help,
+        }
 
 
 @dataclass(frozen=True)
@@ -38,7 +84,15 @@ class TransitionSpec:
     target: str
     roles: tuple[str, ...]
     requires_reason: bool = False
-    effect: str = ""
+    effects: tuple[str, ...] = ()
+    fields: tuple[FieldSpec, ...] = ()
+    requires_attachment: bool = False
+    # Case roles told about the move (see ``qinqing.cases.roles.recipients``).
+    notify: tuple[str, ...] = ()
+    notice: str = ""
+    notify_kind: str = "case.update"
+    # Maker-checker: whoever last took one of these moves may not take this one.
+    not_by_actor_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +101,8 @@ class WorkflowSpec:
     name: str
     states: tuple[StateSpec, ...]
     transitions: tuple[TransitionSpec, ...]
+    # Indicator codes (``qinqing.cases.kpis.register_indicator``) that apply to this flow.
+    indicators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,169 +114,27 @@ class CaseTypeSpec:
     number_prefix: str = "GD"
     # priority → (respond within working hours, resolve within working days)
     time_limits: dict = field(default_factory=dict)
+    # state code → (amount, LimitUnit); e.g. {"claimed": (48, "hours")}
+    state_limits: dict = field(default_factory=dict)
     state_labels: dict = field(default_factory=dict)
     claimant_roles: tuple[str, ...] = ()
+    # Sugar for a claim window: a state limit in hours on the state a claim enters.
     claim_hours: int | None = None
+    max_open_claims: int | None = None
+    dispatch_permission: str = "cases.dispatch_case"
+    children_block_close: bool = False
+    # Callables (kept in memory, not in the database):
+    # visibility(user) -> Q over Case, replacing the default rule for this type's cases.
+    visibility: Callable | None = None
+    # roles(user, case) -> set of extra case roles.
+    roles: Callable | None = None
+    # claimant_of(user) -> the model instance the user claims for (default: the account).
+    claimant_of: Callable | None = None
+    # recipients: case role → callable(case) -> users, for roles the module defines.
+    recipients: dict = field(default_factory=dict)
+    # on_transition(move) — a ``qinqing.cases.services.Move``, inside the transaction.
+    on_transition: Callable | None = None
 
-
-S, T = StateSpec, TransitionSpec
-OPEN, IN_PROGRESS, RESOLVED, CLOSED, REJECTED = (
-    StateKind.OPEN,
-    StateKind.IN_PROGRESS,
-    StateKind.RESOLVED,
-    StateKind.CLOSED,
-    StateKind.REJECTED,
-)
-
-# The 12345 work-order flow: 登记 → 受理 → 派单 ⇄ 退单 → 签收 → 办理中 ⇄ 延期 → 已答复 → 回访.
-WORK_ORDER = WorkflowSpec(
-    code="work_order",
-    name="工单流程（12345）",
-    states=(
-        S("registered", "已登记", OPEN, initial=True),
-        S("accepted", "已受理", OPEN),
-        S("dispatched", "已派单", IN_PROGRESS),
-        S("signed", "已签收", IN_PROGRESS),
-        S("processing", "办理中", IN_PROGRESS),
-        S("extension_requested", "延期审批中", IN_PROGRESS),
-        S("replied", "已答复", RESOLVED),
-        S("closed", "已办结", CLOSED),
-        S("refused", "不予受理", REJECTED),
-        S("duplicate", "重复件", REJECTED),
-        S("not_ours", "非本单位职责", REJECTED),
-    ),
-    transitions=(
-        # "system": a module may route a case by rule (e.g. an instant call to its liaison).
-        T(
-            "accept",
-            "受理",
-            ("registered",),
-            "accepted",
-            ("dispatcher", "system"),
-            effect="respond",
-        ),
-        T("refuse", "不予受理", ("registered",), "refused", ("dispatcher",), True, "respond"),
-        T(
-            "mark_duplicate",
-            "重复件",
-            ("registered",),
-            "duplicate",
-            ("dispatcher",),
-            True,
-            "respond",
-        ),
-        T(
-            "not_ours",
-            "非本单位职责",
-            ("registered",),
-            "not_ours",
-            ("dispatcher",),
-            True,
-            "respond",
-        ),
-        T(
-            "dispatch",
-            "派单",
-            ("accepted",),
-            "dispatched",
-            ("dispatcher", "system"),
-            effect="set_department",
-        ),
-        T("return", "退单", ("dispatched", "signed"), "accepted", ("handler",), True, "return"),
-        T("sign", "签收", ("dispatched",), "signed", ("handler",), effect="assign_actor"),
-        T("start", "开始办理", ("signed",), "processing", ("handler",)),
-        T(
-            "transfer",
-            "转办",
-            ("dispatched", "signed", "processing"),
-            "dispatched",
-            ("dispatcher",),
-            True,
-            "set_department",
-        ),
-        T(
-            "request_extension",
-            "申请延期",
-            ("processing",),
-            "extension_requested",
-            ("handler",),
-            True,
-            "request_extension",
-        ),
-        T(
-            "approve_extension",
-            "批准延期",
-            ("extension_requested",),
-            "processing",
-            ("supervisor",),
-            effect="approve_extension",
-        ),
-        T(
-            "deny_extension",
-            "驳回延期",
-            ("extension_requested",),
-            "processing",
-            ("supervisor",),
-            True,
-            "deny_extension",
-        ),
-        T("reply", "答复", ("processing",), "replied", ("handler",), True, "reply"),
-        T(
-            "satisfied",
-            "回访：满意",
-            ("replied",),
-            "closed",
-            ("dispatcher", "requester"),
-            effect="satisfied",
-        ),
-        T(
-            "unsatisfied",
-            "回访：不满意，重办",
-            ("replied",),
-            "processing",
-            ("dispatcher", "requester"),
-            True,
-            "unsatisfied",
-        ),
-    ),
-)
-
-# Claimable items (揭榜挂帅, 微心愿): published for claiming; one claimant gets it.
-CLAIM_TASK = WorkflowSpec(
-    code="claim_task",
-    name="认领流程（揭榜、认领）",
-    states=(
-        S("published", "待认领", OPEN, initial=True),
-        S("claimed", "已认领", IN_PROGRESS),
-        S("fulfilled", "待确认", RESOLVED),
-        S("confirmed", "已完成", CLOSED),
-        S("cancelled", "已撤销", REJECTED),
-    ),
-    transitions=(
-        T("claim", "认领", ("published",), "claimed", ("claimant",), effect="claim"),
-        T("release", "放弃认领", ("claimed",), "published", ("holder",), True, "release"),
-        T("expire", "认领超时退回", ("claimed",), "published", ("system",), effect="release"),
-        T("fulfil", "完成", ("claimed",), "fulfilled", ("holder",), True, "reply"),
-        T(
-            "confirm",
-            "确认完成",
-            ("fulfilled",),
-            "confirmed",
-            ("dispatcher", "requester"),
-            effect="satisfied",
-        ),
-        T(
-            "reject_fulfilment",
-            "退回重做",
-            ("fulfilled",),
-            "claimed",
-            ("dispatcher", "requester"),
-            True,
-            "unsatisfied",
-        ),
-        T("cancel", "撤销", ("published",), "cancelled", ("dispatcher",), True),
-    ),
-)
 
 WORKFLOWS: dict[str, WorkflowSpec] = {}
 CASE_TYPES: dict[str, CaseTypeSpec] = {}
@@ -234,53 +148,86 @@ def register_case_type(spec: CaseTypeSpec) -> None:
     CASE_TYPES[spec.code] = spec
 
 
-register_workflow(WORK_ORDER)
-register_workflow(CLAIM_TASK)
-register_case_type(
-    CaseTypeSpec(
-        code="general",
-        name="一般事项",
-        module="cases",
-        workflow="work_order",
-        time_limits={Priority.NORMAL: (8, 10), Priority.URGENT: (2, 3)},
-    )
-)
+def case_type_spec(code: str) -> CaseTypeSpec | None:
+    return CASE_TYPES.get(code)
+
+
+def validate_workflow(spec: WorkflowSpec) -> None:
+    """Refuse a workflow that names an effect, state or indicator nobody registered."""
+    from qinqing.cases import effects, kpis
+
+    states = {state.code for state in spec.states}
+    transitions = {move.code for move in spec.transitions}
+    problems = []
+    if sum(state.initial for state in spec.states) != 1:
+        problems.append("应有且只有一个初始状态")
+    for state in spec.states:
+        if state.timeout and state.timeout not in transitions:
+            problems.append(f"状态 {state.code} 的超时流转 {state.timeout} 不存在")
+    for move in spec.transitions:
+        for name in move.effects:
+            if name not in effects.EFFECTS:
+                problems.append(f"流转 {move.code} 的附加动作 {name} 未注册")
+        for code in (*move.sources, move.target):
+            if code not in states:
+                problems.append(f"流转 {move.code} 的状态 {code} 不存在")
+        for code in move.not_by_actor_of:
+            if code not in transitions:
+                problems.append(f"流转 {move.code} 的审批分离对象 {code} 不存在")
+    for code in spec.indicators:
+        if code not in kpis.INDICATORS:
+            problems.append(f"指标 {code} 未注册")
+    if problems:
+        raise ImproperlyConfigured(f"流程 {spec.code}：" + "；".join(problems))
 
 
 @transaction.atomic
 def install_workflow(spec: WorkflowSpec) -> Workflow:
-    workflow, _ = Workflow.objects.update_or_create(code=spec.code, defaults={"name": spec.name})
+    validate_workflow(spec)
+    workflow, _ = Workflow.objects.get_or_create(code=spec.code, defaults={"name": spec.name})
     states = {}
     for order, state in enumerate(spec.states):
-        states[state.code], _ = State.objects.update_or_create(
+        states[state.code], created = State.objects.get_or_create(
             workflow=workflow,
             code=state.code,
             defaults={
                 "label": state.label,
                 "kind": state.kind,
                 "is_initial": state.initial,
+                "timeout_transition": state.timeout,
                 "order": order,
             },
         )
+        if not created:
+            State.objects.filter(pk=states[state.code].pk).update(
+                kind=state.kind, is_initial=state.initial, timeout_transition=state.timeout
+            )
     for order, move in enumerate(spec.transitions):
-        transition, _ = Transition.objects.update_or_create(
+        structure = {
+            "target": states[move.target],
+            "roles": list(move.roles),
+            "requires_reason": move.requires_reason,
+            "requires_attachment": move.requires_attachment,
+            "effects": list(move.effects),
+            "fields": [f.as_dict() for f in move.fields],
+            "notify_roles": list(move.notify),
+            "notify_kind": move.notify_kind,
+            "not_by_actor_of": list(move.not_by_actor_of),
+        }
+        transition, created = Transition.objects.get_or_create(
             workflow=workflow,
             code=move.code,
-            defaults={
-                "label": move.label,
-                "target": states[move.target],
-                "roles": list(move.roles),
-                "requires_reason": move.requires_reason,
-                "effect": move.effect,
-                "order": order,
-            },
+            defaults={"label": move.label, "notice": move.notice, "order": order, **structure},
         )
+        if not created:
+            Transition.objects.filter(pk=transition.pk).update(**structure)
         transition.sources.set([states[code] for code in move.sources])
     return workflow
 
 
 @transaction.atomic
 def install_case_type(spec: CaseTypeSpec) -> CaseType:
+    register_case_type(spec)
     workflow = Workflow.objects.get(code=spec.workflow)
     case_type, _ = CaseType.objects.get_or_create(
         code=spec.code,
@@ -290,10 +237,17 @@ def install_case_type(spec: CaseTypeSpec) -> CaseType:
             "workflow": workflow,
             "number_prefix": spec.number_prefix,
             "state_labels": spec.state_labels,
-            "claimant_roles": list(spec.claimant_roles),
-            "claim_hours": spec.claim_hours,
         },
     )
+    CaseType.objects.filter(pk=case_type.pk).update(
+        module=spec.module,
+        workflow=workflow,
+        claimant_roles=list(spec.claimant_roles),
+        max_open_claims=spec.max_open_claims,
+        dispatch_permission=spec.dispatch_permission,
+        children_block_close=spec.children_block_close,
+    )
+    case_type.refresh_from_db()
     # Time limits are created once; after that they belong to the admins who tune them.
     for priority, (respond_hours, resolve_days) in spec.time_limits.items():
         TimeLimit.objects.get_or_create(
@@ -301,7 +255,24 @@ def install_case_type(spec: CaseTypeSpec) -> CaseType:
             priority=priority,
             defaults={"respond_hours": Decimal(str(respond_hours)), "resolve_days": resolve_days},
         )
+    for state_code, (amount, unit) in _state_limits(spec).items():
+        StateLimit.objects.get_or_create(
+            case_type=case_type,
+            state=State.objects.get(workflow=workflow, code=state_code),
+            defaults={"amount": amount, "unit": unit},
+        )
     return case_type
+
+
+def _state_limits(spec: CaseTypeSpec) -> dict:
+    flow = WORKFLOWS[spec.workflow]
+    limits = {state.code: state.limit for state in flow.states if state.limit}
+    limits.update(spec.state_limits)
+    if spec.claim_hours:
+        claimed = {move.target for move in flow.transitions if "claim" in move.effects}
+        for state in claimed:
+            limits.setdefault(state, (spec.claim_hours, LimitUnit.HOURS))
+    return limits
 
 
 def install_registered(**kwargs) -> None:
@@ -309,3 +280,15 @@ def install_registered(**kwargs) -> None:
         install_workflow(spec)
     for spec in CASE_TYPES.values():
         install_case_type(spec)
+
+
+# The platform's own general case type, on the 12345 flow.
+register_case_type(
+    CaseTypeSpec(
+        code="general",
+        name="一般事项",
+        module="cases",
+        workflow="work_order",
+        time_limits={Priority.NORMAL: (8, 10), Priority.URGENT: (2, 3)},
+    )
+)

@@ -137,8 +137,11 @@ def problems(ctx: DemoContext) -> None:
                         "reply": "已协调办理，答复企业",
                         "unsatisfied": "企业反映问题尚未完全解决",
                     }[step]
-                if step == "satisfied":
-                    extra["solved"] = rng.random() > 0.05
+                if step in {"satisfied", "unsatisfied"}:
+                    # 解决 is recorded at 回访, never assumed; whoever answered may not survey.
+                    extra["solved"] = step == "satisfied" and rng.random() > 0.05
+                    if actor == handlers[case.department.name]:
+                        actor = ctx.actor
                 case = do_transition(actor, case, step, now=moment, **extra)
     ctx.count("问题清单", Problem.objects.count())
 

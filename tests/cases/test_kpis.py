@@ -36,10 +36,11 @@ def four_cases(office, regions):
             ("economy_handler", "sign", "2026-03-02 11:00", {}),
             ("economy_handler", "start", "2026-03-02 11:00", {}),
             ("economy_handler", "reply", "2026-03-04 11:00", reason),
-            ("requester", "satisfied", "2026-03-05 11:00", {}),
+            ("requester", "satisfied", "2026-03-05 11:00", {"solved": True}),
         ],
     )
-    # B: answered late, returned once, reopened once, closed late, satisfied but not solved.
+    # B: returned once, signed in time by the second department, answered in time,
+    # reopened once (a new time limit), answered in time again, satisfied but not solved.
     run(
         open_case("B"),
         [
@@ -50,7 +51,7 @@ def four_cases(office, regions):
             ("economy_handler", "sign", "2026-03-04 15:00", {}),
             ("economy_handler", "start", "2026-03-04 15:00", {}),
             ("economy_handler", "reply", "2026-03-10 15:00", reason),
-            ("requester", "unsatisfied", "2026-03-11 15:00", reason),
+            ("requester", "unsatisfied", "2026-03-11 15:00", {**reason, "solved": False}),
             ("economy_handler", "reply", "2026-03-19 15:00", reason),
             ("requester", "satisfied", "2026-03-20 15:00", {"solved": False}),
         ],
@@ -65,8 +66,11 @@ def test_the_county_totals(four_cases):
     [total] = kpis(four_cases, group_by="total", now=at("2026-03-25 09:00"))
 
     assert total.cases == 4
-    assert total.response_rate == 50.0  # A and C on time; B late; D never
-    assert total.on_time_rate == 50.0  # A by 03-16; B on 03-20
+    # 响应 is the department's 签收: A and B signed in time, D never; C was refused at intake.
+    assert total.response_rate == 66.7
+    # 按时办结 is judged at 答复: A and B answered in time (B's 重办 got a new limit, 03-25),
+    # D is past its deadline unanswered and counts as late.
+    assert total.on_time_rate == 66.7
     assert total.solve_rate == 50.0  # B closed satisfied but not solved
     assert total.satisfaction_rate == 66.7  # 满意 A, B; 不满意 B once
     assert total.return_rate == 50.0  # B returned of A, B dispatched

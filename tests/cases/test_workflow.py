@@ -47,7 +47,7 @@ def test_the_whole_loop_from_registration_to_closing(case, office):
     move(case, office["economy_handler"], "sign")
     move(case, office["economy_handler"], "start")
     move(case, office["economy_handler"], "reply", note="已协调教育局，安排入学")
-    closed = move(case, office["requester"], "satisfied")
+    closed = move(case, office["requester"], "satisfied", solved=True)
 
     assert closed.kind == StateKind.CLOSED
     assert closed.assignee == office["economy_handler"]
@@ -173,7 +173,7 @@ def test_an_unsatisfied_回访_reopens_the_case(case, office):
     move(case, office["economy_handler"], "sign")
     move(case, office["economy_handler"], "start")
     move(case, office["economy_handler"], "reply", note="已答复")
-    reopened = move(case, office["requester"], "unsatisfied", note="问题没有解决")
+    reopened = move(case, office["requester"], "unsatisfied", note="问题没有解决", solved=False)
 
     assert reopened.state.code == "processing"
     assert reopened.reopen_count == 1
@@ -213,5 +213,22 @@ def test_deadlines_are_not_touched_by_a_move_at_a_later_time(case, office):
     before = case.due_at
     later = move(case, office["dispatcher"], "accept", now=at("2026-03-04 10:00"))
     assert later.due_at == before
-    assert later.responded_at > later.respond_due_at  # responded late
     assert later.updated_at.date() == datetime.date(2026, 3, 4)
+
+
+def test_the_response_is_the_departments_signature_not_the_platforms_acceptance(case, office):
+    accepted = move(case, office["dispatcher"], "accept")
+    assert accepted.responded_at is None
+
+    dispatched = move(
+        case,
+        office["dispatcher"],
+        "dispatch",
+        department=office["economy"],
+        now=at("2026-03-02 10:00"),
+    )
+    # The department's 8 working hours start when the case reaches it.
+    assert dispatched.respond_due_at == at("2026-03-03 10:30")
+    signed = move(case, office["economy_handler"], "sign", now=at("2026-03-03 11:00"))
+    assert signed.responded_at == at("2026-03-03 11:00")
+    assert signed.responded_at > signed.respond_due_at  # signed half an hour late
