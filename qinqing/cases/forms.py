@@ -30,11 +30,17 @@ class TransitionForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "部门不存在"},
     )
-    due_at = forms.DateTimeField(
-        label="延期至",
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        error_messages={"invalid": "时间格式应为 2026-01-31 17:30"},
-    )
-    solved = forms.NullBooleanField(label="问题是否已解决", required=False)
     attachments = forms.FileField(label="附件", required=False)
+
+
+class SuperviseForm(forms.Form):
+    note = forms.CharField(label="督办意见", widget=forms.Textarea(attrs={"rows": 3}))
+    due_at = forms.DateTimeField(
+        label="答复期限",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"invalid": "时间格式应为 2026-01-31 17:30", "required": "必填"},
+    )
+
+
+class SupervisionAnswerForm(forms.Form):
+    answer = forms.CharField(label="督办答复", widget=forms.Textarea(attrs={"rows": 3}))

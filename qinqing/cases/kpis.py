@@ -197,6 +197,8 @@ class KpiRow:
         figures = self.__dict__.get("figures", {})
         if name in figures:
             return figures[name].value
+        if name in INDICATORS:
+            return None  # the indicator does not apply to any case of this row
         raise AttributeError(name)
 
     def as_dict(self) -> dict:
@@ -257,6 +259,7 @@ def kpis(cases, *, group_by: str = "department", start=None, end=None, now=None)
     for code, type_ids in codes.items():
         indicator = INDICATORS[code]
         scope = Q(case_type_id__in=type_ids)
+        aggregates[f"{code}__cases"] = Count("pk", filter=scope)
         aggregates[f"{code}__n"] = _aggregate(
             scope & indicator.numerator(now), indicator.numerator_sum
         )
@@ -283,6 +286,8 @@ def _aggregate(condition: Q, summed: str | None):
 def _row(values: dict, codes) -> KpiRow:
     row = KpiRow(values["key"], values["label"], values["cases"] or 0)
     for code in codes:
+        if not values.get(f"{code}__cases"):
+            continue  # no case in this group runs a flow that declares the indicator
         row.figures[code] = Figure(
             INDICATORS[code], values.get(f"{code}__n") or 0, values.get(f"{code}__d") or 0
         )

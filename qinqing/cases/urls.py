@@ -11,5 +11,7 @@ urlpatterns = [
     path("new/", views.case_create, name="case-create"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/do/<slug:code>/", views.case_transition, name="case-transition"),
+    path("<int:pk>/supervise/", views.case_supervise, name="case-supervise"),
+    path("supervisions/<int:pk>/answer/", views.supervision_answer, name="supervision-answer"),
     path("attachments/<int:pk>/", views.attachment_download, name="case-attachment"),
 ]

@@ -10,8 +10,13 @@ from django.views.decorators.http import require_POST
 
 from qinqing.cases import kpis as case_kpis
 from qinqing.cases import services
-from qinqing.cases.forms import OpenCaseForm, TransitionForm
-from qinqing.cases.models import ACTIVE_KINDS, Case, CaseAttachment, StateKind
+from qinqing.cases.forms import (
+    OpenCaseForm,
+    SuperviseForm,
+    SupervisionAnswerForm,
+    TransitionForm,
+)
+from qinqing.cases.models import ACTIVE_KINDS, Case, CaseAttachment, StateKind, Supervision
 from qinqing.core import access
 from qinqing.core.exporting import xlsx_response
 from qinqing.core.models import Department
@@ -127,14 +132,14 @@ def case_detail(request, pk):
     case = access.access_object(
         request.user,
         Case.objects.select_related(
-            "case_type", "state", "department", "assignee", "requester", "enterprise"
+            "case_type", "state", "department", "assignee", "requester", "enterprise", "region"
         ),
         pk,
     )
     return render(request, "cases/detail.html", _detail_context(request.user, case))
 
 
-def _detail_context(user, case, form=None, failed=None):
+def _detail_context(user, case, form=None, failed=None, supervise_form=None):
     events = case.events.select_related("actor", "department", "from_state", "to_state")
     return {
         "case": case,
@@ -144,6 +149,12 @@ def _detail_context(user, case, form=None, failed=None):
         "failed": failed,
         "departments": access.visible(Department, user),
         "now": timezone.now(),
+        "supervisions": case.supervisions.select_related("created_by", "answered_by"),
+        "may_supervise": user.has_perm("cases.supervise_case") and case.is_active,
+        "may_answer": "handler" in services.roles.case_roles(user, case),
+        "supervise_form": supervise_form or SuperviseForm(),
+        "children": case.children.select_related("state", "case_type").order_by("pk"),
+        "progress": services.children_progress(case),
     }
 
 
@@ -165,8 +176,8 @@ def case_transition(request, pk, code):
             code,
             note=data["note"],
             department=data["department"],
-            due_at=data["due_at"],
-            solved=data["solved"],
+            # Only the fields the step declares are read from the rest of the form.
+            values=request.POST.dict(),
             attachments=[data["attachments"]] if data["attachments"] else [],
         )
     except Forbidden:
@@ -174,7 +185,11 @@ def case_transition(request, pk, code):
     except InvalidInput as exc:
         for field, errors in exc.errors.items():
             for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+                if field in form.fields:
+                    form.add_error(field, error)
+                else:  # a field the step declares: name it in the message
+                    label = exc.labels.get(field, "")
+                    form.add_error(None, f"{label}：{error}" if label else error)
         context = _detail_context(request.user, case, form=form, failed=code)
         return render(request, "cases/detail.html", context, status=422)
     except services.TransitionRefused as exc:
@@ -182,6 +197,49 @@ def case_transition(request, pk, code):
         return redirect("case-detail", pk=case.pk)
     messages.success(request, "已提交")
     return redirect("case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_supervise(request, pk):
+    case = access.access_object(request.user, Case.objects.select_related("case_type", "state"), pk)
+    form = SuperviseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput.from_form(form)
+        services.do_supervise(
+            request.user, case, note=form.cleaned_data["note"], due_at=form.cleaned_data["due_at"]
+        )
+    except Forbidden:
+        return HttpResponseForbidden("无权督办")
+    except InvalidInput as exc:
+        for field, errors in exc.errors.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        context = _detail_context(request.user, case, supervise_form=form)
+        return render(request, "cases/detail.html", context, status=422)
+    messages.success(request, "已督办，承办单位须在期限内答复")
+    return redirect("case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def supervision_answer(request, pk):
+    supervision = get_object_or_404(Supervision.objects.select_related("case__case_type"), pk=pk)
+    access.access_object(request.user, Case, supervision.case_id)  # 404 alike if not visible
+    form = SupervisionAnswerForm(request.POST)
+    answer = form.cleaned_data["answer"] if form.is_valid() else ""
+    try:
+        services.do_answer_supervision(request.user, supervision, answer)
+    except Forbidden:
+        return HttpResponseForbidden("无权答复督办")
+    except InvalidInput as exc:
+        messages.error(request, exc.summary)
+    except services.TransitionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已答复督办")
+    return redirect("case-detail", pk=supervision.case_id)
 
 
 @login_required

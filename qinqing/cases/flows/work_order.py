@@ -23,7 +23,14 @@ OPEN, IN_PROGRESS, RESOLVED, CLOSED, REJECTED = (
     StateKind.REJECTED,
 )
 
-SOLVED = FieldSpec("solved", "问题是否已解决", "boolean", required=True)
+# No default and no preselected answer: 解决 is never assumed.
+SOLVED = FieldSpec(
+    "solved",
+    "问题是否已解决",
+    "boolean",
+    required=True,
+    choices=(("true", "已解决"), ("false", "未解决")),
+)
 EXTEND_TO = FieldSpec("due_at", "延期至", "datetime", required=True)
 
 
