@@ -80,7 +80,8 @@ def test_the_module_flow_runs_end_to_end_with_its_own_effect_and_notice(clue, bu
     # Entering a CLOSED-kind state closes the case — no 回访 effect borrowed.
     assert closed.kind == StateKind.CLOSED and closed.closed_at is not None
     assert closed.satisfaction == "" and closed.solved is None
-    assert HOOK_CALLS == [
+    calls = list(HOOK_CALLS)
+    assert calls == [
         (clue.number, "check"),
         (clue.number, "find_violation"),
         (clue.number, "close"),
