@@ -133,7 +133,9 @@ def test_a_bed_let_by_the_night_is_free_again_on_the_day_its_guest_leaves(users,
         letting.book(users["staff"], bed, *nights(3, 5), guest=second)
     with pytest.raises(InvalidInput):
         letting.book(users["staff"], bed, at(9), at(10), guest=second)  # times, not dates
-    assert list(BedBooking.objects.filter(resource=bed).values_list("guest", flat=True)) == [
+    assert list(
+        BedBooking.objects.filter(resource=bed).order_by("start").values_list("guest", flat=True)
+    ) == [
         first.pk,
         second.pk,
     ]
