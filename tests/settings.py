@@ -1,5 +1,9 @@
 """Test settings: the project's own, plus apps that exist only to prove extension points."""
 
 from qinqing.settings import *  # noqa: F403
+from qinqing.settings import INSTALLED_APPS
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.flowapp"]  # noqa: F405
+# Apps declared only for tests: a flow on the case engine (``flowapp``) and models
+# on core's letting mechanism (``letting_app``, with its own migrations, so they
+# are made the same way on SQLite and PostgreSQL as a module's would be).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.flowapp", "tests.letting_app"]

@@ -4,6 +4,8 @@ problem list, land ledger and 亩均效益 grading."""
 from django.conf import settings
 from django.db import models
 
+from qinqing.core.models import EventWithSeats, Seat
+
 
 class Liaison(models.Model):
     """联企服务员: one officer per enterprise."""
@@ -57,15 +59,13 @@ class ServiceTopic(models.TextChoices):
     POLICY = "policy", "政策"
 
 
-class ServiceSession(models.Model):
-    """限单组团服务: a session with a fixed number of places."""
+class ServiceSession(EventWithSeats):
+    """限单组团服务: a session with a fixed number of places (seats: ``core.letting``)."""
 
     title = models.CharField("主题", max_length=200)
     topic = models.CharField("服务类别", max_length=12, choices=ServiceTopic.choices)
     starts_at = models.DateTimeField("开始时间")
     venue = models.CharField("地点", max_length=200)
-    capacity = models.PositiveSmallIntegerField("名额")
-    seats_taken = models.PositiveSmallIntegerField("已报名", default=0, editable=False)
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, verbose_name="所属区划")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -75,25 +75,21 @@ class ServiceSession(models.Model):
     )
     created_at = models.DateTimeField("发布时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(EventWithSeats.Meta):
         verbose_name = verbose_name_plural = "组团服务"
         ordering = ["-starts_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(seats_taken__lte=models.F("capacity")),
-                name="session_never_overbooked",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def seats_left(self) -> int:
-        return self.capacity - self.seats_taken
 
+class SessionSignup(Seat):
+    """One enterprise's place at a session."""
 
-class SessionSignup(models.Model):
+    event_field = "session"
+    holder_field = "enterprise"
+    actor_field = "signed_up_by"
+
     session = models.ForeignKey(ServiceSession, on_delete=models.CASCADE, related_name="signups")
     enterprise = models.ForeignKey(
         "core.Enterprise", on_delete=models.CASCADE, related_name="session_signups"
@@ -101,7 +97,6 @@ class SessionSignup(models.Model):
     signed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField("报名时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "组团服务报名"

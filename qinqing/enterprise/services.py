@@ -4,13 +4,13 @@ import datetime
 import json
 
 import numpy as np
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from qinqing.cases.models import Priority
 from qinqing.cases.services import do_open_case, do_transition
-from qinqing.core import access, audit
+from qinqing.core import access, audit, letting
 from qinqing.core.models import Enterprise, Role, User
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.enterprise import grading
@@ -31,11 +31,11 @@ PROBLEM = "enterprise_problem"
 DEFAULT_SCHEME_NAME = "默认方案（黄岩区2022年权重）"
 
 
-class SessionFull(Exception):
-    message = "名额已满"
+class SessionFull(letting.NoSeatsLeft):
+    pass
 
 
-class AlreadySignedUp(Exception):
+class AlreadySignedUp(letting.AlreadyHolding):
     message = "本企业已报名"
 
 
@@ -157,27 +157,15 @@ def do_record_problem(
 
 
 def do_sign_up(actor: User, session: ServiceSession, enterprise: Enterprise) -> SessionSignup:
-    """Take one place for ``enterprise``; never more places than the session has.
-
-    The place is taken by a conditional UPDATE (seats_taken < capacity), so
-    concurrent sign-ups cannot overbook; the unique constraint stops one
-    enterprise signing up twice, and its rollback gives the place back.
-    """
+    """Take one place for ``enterprise``; never more places than the session has
+    (the shared seat mechanism, ``core.letting.take_seat``)."""
     if not access.visible(Enterprise, actor).filter(pk=enterprise.pk).exists():
         raise Forbidden("enterprise.signup")
     try:
-        with transaction.atomic(), audit.acting_as(actor):
-            taken = ServiceSession.objects.filter(
-                pk=session.pk, seats_taken__lt=F("capacity")
-            ).update(seats_taken=F("seats_taken") + 1)
-            if not taken:
-                raise SessionFull()
-            signup = SessionSignup.objects.create(
-                session=session, enterprise=enterprise, signed_up_by=actor
-            )
-            audit.record_event(actor, session, "signup", enterprise=enterprise.name)
-            return signup
-    except IntegrityError:
+        return letting.take_seat(actor, session, enterprise)
+    except letting.NoSeatsLeft:
+        raise SessionFull() from None
+    except letting.AlreadyHolding:
         raise AlreadySignedUp() from None
 
 

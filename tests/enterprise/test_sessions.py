@@ -100,3 +100,54 @@ def test_concurrent_sign_ups_never_exceed_the_places(regions):
     assert outcomes.count("ok") == 5 and outcomes.count("full") == 11
     assert session.seats_taken == 5
     assert SessionSignup.objects.filter(session=session).count() == 5
+
+
+def test_sessions_and_sign_ups_are_written_to_the_audit_trail(users, regions, enterprise):
+    from qinqing.core.audit import entries_for
+    from qinqing.core.models import AuditEntry
+
+    session = make_session(regions, users["staff"], capacity=2)
+    signup = do_sign_up(users["enterprise"], session, enterprise)
+    [created] = entries_for(signup)
+    assert created.action == AuditEntry.Action.CREATE and created.actor == users["enterprise"]
+    assert entries_for(session).filter(action=AuditEntry.Action.CREATE).exists()
+    [event] = entries_for(session).filter(additional_data__event="signup")
+    assert event.additional_data["enterprise"] == enterprise.name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_sessions_onto_the_shared_seats_keeps_every_session_and_sign_up(regions):
+    from django.db import connection as conn
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.recorder import MigrationRecorder
+
+    before, after = (
+        [("enterprise", "0001_initial")],
+        [("enterprise", "0002_sessions_on_shared_seats")],
+    )
+    staff = make_user(Role.STAFF, "organiser", regions=[regions["wucheng"]])
+    executor = MigrationExecutor(conn)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before[0]).apps
+        session = old.get_model("enterprise", "ServiceSession").objects.create(
+            title="企业融资政策解读",
+            topic="finance",
+            venue="竹马乡爱企服务站",
+            starts_at=timezone.now(),
+            capacity=2,
+            seats_taken=1,
+            region_id=regions["zhuma"].pk,
+            created_by_id=staff.pk,
+        )
+        [enterprise] = make_enterprises(regions, 1)
+        old.get_model("enterprise", "SessionSignup").objects.create(
+            session_id=session.pk, enterprise_id=enterprise.pk, signed_up_by_id=staff.pk
+        )
+    finally:
+        executor = MigrationExecutor(conn)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    moved = ServiceSession.objects.get(pk=session.pk)
+    assert (moved.capacity, moved.seats_taken) == (2, 1)
+    assert list(moved.signups.values_list("enterprise", flat=True)) == [enterprise.pk]
+    assert after[0] in MigrationRecorder(conn).applied_migrations()
