@@ -2,7 +2,8 @@
 and each year's holiday arrangement."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -84,8 +85,24 @@ class CaseAdmin(admin.ModelAdmin):
         return False
 
 
+class HolidayDayFormSet(BaseInlineFormSet):
+    def clean(self):
+        # Django's own duplicate message names the field's code ("date"), not the date.
+        seen = set()
+        for form in self.forms:
+            if self._should_delete_form(form) or not hasattr(form, "cleaned_data"):
+                continue
+            day = form.cleaned_data.get("date")
+            if day in seen:
+                raise ValidationError(f"日期 {day:%Y-%m-%d} 填写了两次，请删除其中一行")
+            if day:
+                seen.add(day)
+        super().clean()
+
+
 class HolidayDayInline(admin.TabularInline):
     model = HolidayDay
+    formset = HolidayDayFormSet
     extra = 3
     fields = ["date", "is_working_day", "name"]
 
