@@ -113,7 +113,7 @@ def entries(notice) -> list:
     return [holidays.DayEntry(d["date"], d["type"], d["name"]) for d in notice["days"]]
 
 
-def recomputedentries(case):
+def recomputed_entries(case):
     return AuditEntry.objects.filter(
         object_pk=str(case.pk), additional_data__event="deadline_recomputed"
     )
@@ -212,13 +212,13 @@ def test_loading_the_2027_notice_from_json_recomputes_the_open_case_and_audits_i
     running = Case.objects.get(pk=running.pk)
     # Sun 31 Jan is worked and 春节 runs to 13 Feb: 22 days by 31 Jan, 26 by 4 Feb, then 15–18.
     assert running.due_at == at("2027-02-18 17:30")
-    entry = recomputedentries(running).get()
+    entry = recomputed_entries(running).get()
     assert entry.changes["due_at"] == ["2027-02-15T17:30:00+08:00", "2027-02-18T17:30:00+08:00"]
     assert "节假日安排尚未录入" not in client.get(f"/cases/{running.pk}/").content.decode()
 
     finished_now = Case.objects.get(pk=finished.pk)
     assert finished_now.due_at == finished.due_at == at("2027-02-15 17:30")
-    assert not recomputedentries(finished).exists()
+    assert not recomputed_entries(finished).exists()
 
 
 def test_uploading_the_2027_notice_as_xlsx_in_the_admin_recomputes_the_open_case(
@@ -240,7 +240,7 @@ def test_uploading_the_2027_notice_as_xlsx_in_the_admin_recomputes_the_open_case
     )
     assert year.source == HolidayYear.Source.FILE and year.updated_by == sysadmin
     assert Case.objects.get(pk=running.pk).due_at == at("2027-02-18 17:30")
-    assert recomputedentries(running).get().actor == sysadmin
+    assert recomputed_entries(running).get().actor == sysadmin
     assert "2027年节假日安排尚未录入" not in admin.get("/admin/").content.decode()
 
 
@@ -366,7 +366,7 @@ def test_editing_a_year_in_the_admin_validates_its_days_and_recomputes_deadlines
 
     assert "重算 1 件在办事项的期限" in saved.content.decode()
     assert Case.objects.get(pk=running.pk).due_at == at("2027-02-16 17:30")
-    assert recomputedentries(running).get().actor == sysadmin
+    assert recomputed_entries(running).get().actor == sysadmin
 
 
 def test_a_deadline_costs_one_query_per_entered_year_and_then_one_check(
@@ -394,3 +394,17 @@ def test_an_empty_notice_is_refused_with_a_chinese_message():
         "year": ["“二〇二七”不是有效年份，应为四位数字，如 2027"],
         "days": ["没有任何日期：请按通知逐日填写放假日期和调休上班日期"],
     }
+
+
+def test_deleting_a_years_arrangement_in_the_admin_puts_its_deadlines_back_on_the_law(
+    office, regions, long_type, sysadmin
+):
+    running = open_case(office, regions, long_type, "2026-12-30 10:00")
+    year, _ = holidays.do_enter_holiday_notice(None, 2027, entries(NOTICE_2027))
+    assert Case.objects.get(pk=running.pk).due_at == at("2027-02-18 17:30")
+
+    client_for(sysadmin).post(f"/admin/cases/holidayyear/{year.pk}/delete/", {"post": "yes"})
+
+    assert not HolidayYear.objects.exists()
+    assert Case.objects.get(pk=running.pk).due_at == at("2027-02-15 17:30")
+    assert recomputed_entries(running).count() == 2
