@@ -43,6 +43,14 @@ XLSX_DETAILS = {
     "发布日期": "notice_date",
 }
 XLSX_HEADERS = ("日期", "类型", "节日")
+NAME_LENGTH = HolidayDay._meta.get_field("name").max_length
+LABELS = {
+    "year": "年份",
+    "notice_title": "通知标题",
+    "notice_number": "文号",
+    "notice_date": "发布日期",
+    "days": "日期",
+}
 
 
 @dataclass
@@ -82,16 +90,16 @@ def do_enter_holiday_notice(
     """
     if actor is not None and not actor.has_perm("cases.change_holidayyear"):
         raise Forbidden("cases.change_holidayyear")
-    year, rows, issued_on = _validated(year, days, notice_date)
+    year, rows, issued_on = _validated(year, days, notice_date, notice_title, notice_number)
     with transaction.atomic(), audit.acting_as(actor):
         holiday_year, _ = HolidayYear.objects.select_for_update().get_or_create(year=year)
         before = sorted(holiday_year.days.values_list("date", "is_working_day", "name"))
         holiday_year.status = HolidayYear.Status.OFFICIAL
         holiday_year.source = source
         holiday_year.notice_title = (
-            notice_title or ""
-        ).strip() or f"国务院办公厅关于{year}年部分节假日安排的通知"
-        holiday_year.notice_number = (notice_number or "").strip()
+            _text(notice_title) or f"国务院办公厅关于{year}年部分节假日安排的通知"
+        )
+        holiday_year.notice_number = _text(notice_number)
         holiday_year.notice_date = issued_on
         holiday_year.updated_by = actor
         holiday_year.save()
@@ -286,9 +294,13 @@ def template_xlsx(year: int) -> bytes:
 # --- validation --------------------------------------------------------------
 
 
-def _validated(year, days, notice_date):
+def _validated(year, days, notice_date, notice_title, notice_number):
     """(year, [(date, is_working_day, name)], notice date) or InvalidInput naming each line."""
     errors: dict[str, list[str]] = {}
+    for name, value in (("notice_title", notice_title), ("notice_number", notice_number)):
+        limit = HolidayYear._meta.get_field(name).max_length
+        if len(_text(value)) > limit:
+            errors[name] = [f"最多 {limit} 个字，现有 {len(_text(value))} 个字"]
     parsed_year = _parse_year(year)
     if parsed_year is None:
         errors["year"] = [f"“{_text(year) or '（空）'}”不是有效年份，应为四位数字，如 2027"]
@@ -312,6 +324,8 @@ def _validated(year, days, notice_date):
         name = _text(entry.name)
         if not name:
             line.append("请填写节日名称，如“春节”")
+        elif len(name) > NAME_LENGTH:
+            line.append(f"节日名称最多 {NAME_LENGTH} 个字")
         if day is not None:
             line.extend(day_problems(day, bool(is_working), parsed_year))
             if day in seen:
@@ -326,7 +340,7 @@ def _validated(year, days, notice_date):
     if problems:
         errors["days"] = problems
     if errors:
-        raise InvalidInput(errors, {"year": "年份", "notice_date": "发布日期", "days": "日期"})
+        raise InvalidInput(errors, LABELS)
     return parsed_year, rows, issued_on
 
 

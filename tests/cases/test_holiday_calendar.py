@@ -389,8 +389,9 @@ def test_a_notice_entered_by_someone_without_the_permission_is_refused(office):
 
 def test_an_empty_notice_is_refused_with_a_chinese_message():
     with pytest.raises(InvalidInput) as refused:
-        holidays.do_enter_holiday_notice(None, "二〇二七", [])
+        holidays.do_enter_holiday_notice(None, "二〇二七", [], notice_number="国办" * 31)
     assert refused.value.errors == {
+        "notice_number": ["最多 60 个字，现有 62 个字"],
         "year": ["“二〇二七”不是有效年份，应为四位数字，如 2027"],
         "days": ["没有任何日期：请按通知逐日填写放假日期和调休上班日期"],
     }
