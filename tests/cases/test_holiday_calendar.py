@@ -13,6 +13,7 @@ import json
 import chinese_calendar
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from lunardate import LunarDate
 from openpyxl import Workbook
 
@@ -409,3 +410,13 @@ def test_deleting_a_years_arrangement_in_the_admin_puts_its_deadlines_back_on_th
     assert not HolidayYear.objects.exists()
     assert Case.objects.get(pk=running.pk).due_at == at("2027-02-15 17:30")
     assert recomputed_entries(running).count() == 2
+
+
+def test_the_downloadable_template_is_read_back_as_a_notice(sysadmin):
+    response = client_for(sysadmin).get("/admin/cases/holidayyear/template.xlsx")
+    year = timezone.localdate().year + 1
+
+    notice = holidays.read_notice_file("template.xlsx", response.content)
+
+    assert notice.year == year
+    assert [(d.date, d.kind, d.name) for d in notice.days] == [(f"{year}-01-01", "放假", "元旦")]
