@@ -31,3 +31,10 @@ class CasesConfig(AppConfig):
             register_kind(kind, label)
         NAVIGATION.append(("事项", "case-my-queue", "cases.view_case"))
         post_migrate.connect(workflows.install_registered, sender=self)
+
+        from auditlog.registry import auditlog
+
+        from qinqing.cases.models import HolidayDay, HolidayYear
+
+        auditlog.register(HolidayYear)
+        auditlog.register(HolidayDay)

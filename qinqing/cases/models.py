@@ -482,3 +482,7 @@ class CaseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The holiday table lives in its own module; importing it here registers it with the app.
+from qinqing.cases.holiday_models import HolidayDay, HolidayYear  # noqa: E402, F401

@@ -2,8 +2,13 @@
 
 import datetime
 
+import pytest
+
 from qinqing.cases import calendar
 from tests.cases.conftest import at
+
+# The administrators' holiday table comes first, so every lookup reads the database.
+pytestmark = pytest.mark.django_db
 
 
 def test_the_spring_festival_holiday_is_not_a_working_day():
@@ -32,6 +37,6 @@ def test_working_hours_started_at_night_begin_next_morning():
     assert calendar.add_working_hours(at("2026-03-03 22:00"), 1) == at("2026-03-04 09:30")
 
 
-def test_a_year_without_published_holidays_falls_back_to_weekdays():
-    # chinese-calendar has no data for 2027 yet: Fri 1 Jan 2027 → Mon 4 Jan.
-    assert calendar.add_working_days(at("2027-01-01 09:00"), 1) == at("2027-01-04 17:30")
+def test_a_year_without_published_holidays_still_rests_on_new_years_day():
+    # chinese-calendar has no data for 2027: 元旦 (Fri 1 Jan) is still no working day.
+    assert calendar.add_working_days(at("2026-12-31 09:00"), 1) == at("2027-01-04 17:30")
