@@ -189,7 +189,7 @@ def close(case, office):
         (office["economy_handler"], "sign", {}),
         (office["economy_handler"], "start", {}),
         (office["economy_handler"], "reply", {"note": "已修复"}),
-        (office["dispatcher"], "satisfied", {}),
+        (office["dispatcher"], "satisfied", {"solved": True}),
     ]:
         case = do_transition(actor, case, code, now=at("2026-12-31 09:00"), **extra)
     return case
