@@ -153,13 +153,16 @@ def _need(request, perm):
 @router.get("/station/problems", response=list[ProblemOut], summary="问题清单")
 @paginate
 def problems(request, state: str = "all", category: str | None = None, overdue: bool = False):
-    """state：all / active（未办结）/ open / in_progress / resolved / closed / rejected。"""
+    """state：all / active（未办结）/ solved（回访确认已解决）/ open / in_progress /
+    resolved / closed / rejected。"""
     _need(request, "enterprise.view_problem")
     rows = access.visible(Problem, request.auth).select_related(
         "enterprise", "case", "case__state", "case__case_type", "case__department"
     )
     if state == "active":
         rows = rows.filter(case__kind__in=ACTIVE_KINDS)
+    elif state == "solved":
+        rows = rows.filter(case__solved=True)  # confirmed solved at 回访
     elif state in StateKind.values:
         rows = rows.filter(case__kind=state)
     if category:

@@ -50,7 +50,9 @@ def station_home(request):
         "total": total,
         "problem_count": problems.count(),
         "open_problems": problems.filter(case__kind__in=ACTIVE_KINDS).count(),
-        "solved_problems": problems.filter(case__kind=StateKind.CLOSED).count(),
+        "closed_problems": problems.filter(case__kind=StateKind.CLOSED).count(),
+        # 解决 only as confirmed at 回访: 办结 is not 解决.
+        "solved_problems": problems.filter(case__solved=True).count(),
         "overdue_problems": problems.filter(
             case__kind__in=WORKING, case__due_at__lt=timezone.now()
         ).count(),
@@ -165,6 +167,8 @@ def _problems(request):
     state = request.GET.get("state", "")
     if state == "active":
         problems = problems.filter(case__kind__in=ACTIVE_KINDS)
+    elif state == "solved":
+        problems = problems.filter(case__solved=True)
     elif state in StateKind.values:
         problems = problems.filter(case__kind=state)
     if request.GET.get("category") in ProblemCategory.values:

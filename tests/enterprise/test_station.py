@@ -191,3 +191,20 @@ def test_a_problem_found_on_a_visit_is_listed_with_the_visit_as_its_source(
 def test_the_core_enterprise_page_links_to_the_station_file(users, enterprise):
     page = client_for(users["staff"]).get(f"/enterprises/{enterprise.pk}/").content.decode()
     assert f"/station/enterprises/{enterprise.pk}/" in page
+
+
+def test_the_station_counts_solved_only_as_confirmed_at_回访_apart_from_closed(users, station):
+    from qinqing.cases.services import do_transition
+
+    liaison = station["liaison"]
+    for solved in (True, False):
+        case = do_instant_call(users["enterprise"], f"诉求{solved}")
+        case = do_transition(liaison, case, "sign_and_start")
+        case = do_transition(liaison, case, "reply", note="已办理")
+        do_transition(users["enterprise"], case, "satisfied", solved=solved)
+
+    page = client_for(users["admin"]).get("/station/").content.decode()
+    assert "<b>1</b><span>已解决</span>" in page
+    assert "<b>2</b><span>已办结</span>" in page
+    solved = client_for(users["admin"]).get("/station/problems/?state=solved").content.decode()
+    assert "诉求True" in solved and "诉求False" not in solved
