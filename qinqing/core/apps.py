@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础平台"
 
     def ready(self) -> None:
-        from qinqing.core import audit
+        from qinqing.core import audit, import_kinds
 
         audit.register_models()
+        import_kinds.register()
