@@ -757,23 +757,21 @@ class DepartmentRows:
         return len(departments), 0
 
 
-DEPARTMENTS = importing.ImportSpec(
-    kind="departments",
-    label="部门",
-    columns=(
-        importing.Column("部门名称", "name", required=True, help="必填"),
-        importing.Column("区划代码", "region", required=True, text=True, help="必填"),
-    ),
-    handler=DepartmentRows,
-    permissions=("core.view_department",),
-)
-
-
 @pytest.fixture
 def departments_kind():
-    importing.register_import_kind(DEPARTMENTS)
-    yield DEPARTMENTS
-    importing._KINDS.pop(DEPARTMENTS.kind)
+    spec = importing.ImportSpec(
+        kind="departments",
+        label="部门",
+        columns=(
+            importing.Column("部门名称", "name", required=True, help="必填"),
+            importing.Column("区划代码", "region", required=True, text=True, help="必填"),
+        ),
+        handler=DepartmentRows,
+        permissions=("core.view_department",),
+    )
+    importing.register_import_kind(spec)
+    yield spec
+    importing._KINDS.pop(spec.kind)
 
 
 def test_a_kind_registered_by_a_module_gets_the_template_page_and_row_errors(
