@@ -3,13 +3,14 @@
 import csv
 import datetime
 import io
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -729,6 +730,63 @@ def test_the_task_worker_recovers_a_job_a_dead_worker_left_running(users, settin
     assert (stranded.status, stranded.attempts) == (ImportStatus.SUCCEEDED, 2)
     assert fresh.status == ImportStatus.SUCCEEDED
     assert Person.objects.filter(name__startswith="居民").count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is proven on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_workers_claiming_a_job_at_the_same_instant_yield_exactly_one_runner(users, settings):
+    job = queue_people(users["admin"], settings)
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def claim():
+        try:
+            barrier.wait()
+            outcomes.append("claimed" if importing.claim_import(job.pk) else "taken")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["claimed"] + ["taken"] * 7
+    assert ImportJob.objects.get(pk=job.pk).attempts == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is proven on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_skips_a_job_whose_rows_are_being_written(users, settings):
+    job = queue_people(users["admin"], settings)
+    writer = importing.claim_import(job.pk)
+    make_stale(job)
+    writing, done = threading.Event(), threading.Event()
+
+    def write_slowly():
+        try:
+            with transaction.atomic():
+                # What the writing transaction does first: renew the lease, locking the row.
+                ImportJob.objects.filter(pk=writer.pk, attempts=writer.attempts).update(
+                    processed_rows=2
+                )
+                writing.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=write_slowly)
+    thread.start()
+    writing.wait(10)
+    try:
+        result = importing.sweep_stale_imports()
+    finally:
+        done.set()
+        thread.join()
+
+    assert (result.requeued, result.given_up) == (0, 0)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.RUNNING
 
 
 # --- kinds registered by modules -----------------------------------------------------------------
