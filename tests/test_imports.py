@@ -3,18 +3,29 @@
 import csv
 import datetime
 import io
+import threading
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from qinqing.core import audit, crypto, importing
-from qinqing.core.models import ApiToken, Enterprise, ImportJob, Notification, Person
+from qinqing.core.models import (
+    ApiToken,
+    Department,
+    Enterprise,
+    ImportJob,
+    Notification,
+    Person,
+    Region,
+)
 from qinqing.core.models.imports import ImportMode, ImportStatus
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.core.synthetic import make_credit_code, make_id_number
@@ -540,3 +551,321 @@ def test_the_uploaded_file_is_not_kept_once_the_job_has_finished(users):
     job.refresh_from_db()
     assert job.status == ImportStatus.SUCCEEDED
     assert bytes(job.content) == b""  # its ID numbers were in plain text
+
+
+# --- limits -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def low_people_limits(settings):
+    settings.QINQING_IMPORT_LIMITS = {
+        "default": {"rows": 50_000, "bytes": 10 * 1024 * 1024},
+        "people": {"rows": 10, "bytes": 8192},
+    }
+
+
+def test_a_file_over_its_kinds_row_limit_is_refused_before_anything_is_queued(
+    users, low_people_limits
+):
+    rows = [[f"居民{i}", id_number(i), "", ZHUMA] for i in range(11)]
+
+    with pytest.raises(InvalidInput) as refused:
+        start(users["admin"], csv_file(PEOPLE_HEADERS, rows, "utf-8"), filename="人员.csv")
+
+    assert refused.value.summary == (
+        "文件：文件行数超过上限：人员导入每次最多 10 行数据，请拆分后分批导入"
+    )
+    assert not ImportJob.objects.exists()
+    # Ten rows are within the limit, and other kinds keep the default limit.
+    assert start(users["admin"], xlsx(PEOPLE_HEADERS, rows[:10])).created_count == 10
+    companies = [
+        [f"企业{i}", make_credit_code("330702", 6000 + 2 * i), "3011", ZHUMA, "", "", "否", ""]
+        for i in range(11)
+    ]
+    job = start(users["admin"], xlsx(ENTERPRISE_HEADERS, companies), kind="enterprises")
+    assert job.created_count == 11, job.errors
+
+
+def test_a_file_over_its_kinds_size_limit_is_refused_with_the_limit_named(users, low_people_limits):
+    rows = [[f"居民{i}", id_number(i), "13800001111", ZHUMA] for i in range(3)]
+    padding = [["", "", "", "", "备注" * 2800]]
+    content = csv_file([*PEOPLE_HEADERS, "备注"], rows + padding, "utf-8")
+    assert len(content) > 8192
+    client, auth = api_client(users["staff"])
+
+    response = client.post(
+        "/api/v1/imports",
+        {"kind": "people", "file": SimpleUploadedFile("人员.csv", content)},
+        **auth,
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == "文件过大：人员导入的文件最大 8 KB，请拆分后分批导入"
+    assert not ImportJob.objects.exists()
+
+
+def test_the_template_states_the_limits(users, low_people_limits):
+    template = client_for(users["staff"]).get(reverse("import-template", args=["people"]))
+
+    guide = load_workbook(io.BytesIO(template.content))["填写说明"]
+    text = " ".join(str(c) for row in guide.iter_rows(values_only=True) for c in row if c)
+    assert "每个文件最多 10 行数据、8 KB" in text
+
+
+# --- the stored file, and workers that die ------------------------------------------------------
+
+
+def stored_content(job) -> bytes:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT content FROM core_importjob WHERE id = %s", [job.pk])
+        return bytes(cursor.fetchone()[0])
+
+
+def queue_people(user, settings, count=2) -> ImportJob:
+    settings.QINQING_IMPORT_BACKGROUND_ROWS = 1
+    rows = [[f"居民{i}", id_number(i), "13800001111", ZHUMA] for i in range(count)]
+    content = csv_file(PEOPLE_HEADERS, rows, "utf-8")
+    return start(user, content, filename="人员.csv")
+
+
+def make_stale(job, *, attempts=None):
+    values = {"heartbeat_at": timezone.now() - datetime.timedelta(hours=1)}
+    if attempts is not None:
+        values["attempts"] = attempts
+    ImportJob.objects.filter(pk=job.pk).update(**values)
+
+
+def test_a_queued_file_is_stored_encrypted_and_deleted_when_the_job_ends(users, settings):
+    job = queue_people(users["admin"], settings)
+
+    stored = stored_content(job)
+    assert job.status == ImportStatus.QUEUED
+    assert stored and id_number(0).encode() not in stored
+    assert "居民".encode() not in stored and b"13800001111" not in stored
+
+    assert importing.run_import(job.pk) == ImportStatus.SUCCEEDED
+    assert stored_content(job) == b""
+    assert Person.objects.filter(name__startswith="居民").count() == 2
+
+
+def test_two_workers_never_run_the_same_job(users, settings):
+    job = queue_people(users["admin"], settings)
+
+    first = importing.claim_import(job.pk)
+
+    assert first is not None and first.attempts == 1
+    assert importing.claim_import(job.pk) is None
+    assert importing.run_import(job.pk) == ImportStatus.RUNNING
+    assert not Person.objects.filter(name__startswith="居民").exists()
+
+
+def test_a_job_whose_worker_died_is_queued_again_by_the_sweep(users, settings):
+    job = queue_people(users["admin"], settings)
+    importing.claim_import(job.pk)  # the worker that took it then died
+    make_stale(job)
+
+    call_command("sweep_imports")
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.heartbeat_at) == (ImportStatus.QUEUED, 1, None)
+    assert importing.run_import(job.pk) == ImportStatus.SUCCEEDED
+    assert Person.objects.filter(name__startswith="居民").count() == 2
+
+
+def test_a_running_job_with_a_fresh_heartbeat_is_left_alone(users, settings):
+    job = queue_people(users["admin"], settings)
+    importing.claim_import(job.pk)
+
+    call_command("sweep_imports")
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.RUNNING
+
+
+def test_a_worker_that_lost_its_job_to_a_retry_writes_nothing(users, settings):
+    job = queue_people(users["admin"], settings)
+    slow = importing.claim_import(job.pk)
+    make_stale(job)
+    importing.sweep_stale_imports()
+    retry = importing.claim_import(job.pk)
+
+    importing.execute_import(slow)
+    assert not Person.objects.filter(name__startswith="居民").exists()
+    assert importing.execute_import(retry) == ImportStatus.SUCCEEDED
+    assert Person.objects.filter(name__startswith="居民").count() == 2
+
+
+def test_a_job_that_keeps_dying_is_given_up_with_a_message_and_its_file_deleted(users, settings):
+    settings.QINQING_IMPORT_RETRIES = 2
+    job = queue_people(users["staff"], settings)
+    importing.claim_import(job.pk)
+    make_stale(job, attempts=3)
+
+    call_command("sweep_imports")
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert [e["message"] for e in job.errors] == ["导入中断：任务执行超时，已重试2次，请重新上传"]
+    assert stored_content(job) == b""
+    notice = Notification.objects.get(recipient=users["staff"], kind="import.finished")
+    assert "处理失败" in notice.title
+    page = client_for(users["staff"]).get(reverse("import-detail", args=[job.pk]))
+    assert "已重试2次" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_recovers_a_job_a_dead_worker_left_running(users, settings):
+    stranded = queue_people(users["admin"], settings)
+    ImportJob.objects.filter(pk=stranded.pk).update(
+        status=ImportStatus.RUNNING, attempts=1, heartbeat_at=timezone.now()
+    )
+    make_stale(stranded)
+    rows = [["张三", id_number(100), "", ZHUMA], ["李四", id_number(101), "", ZHUMA]]
+    fresh = start(users["admin"], xlsx(PEOPLE_HEADERS, rows))
+
+    call_command("db_worker", "--batch", "--no-startup-delay")
+
+    stranded.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stranded.status, stranded.attempts) == (ImportStatus.SUCCEEDED, 2)
+    assert fresh.status == ImportStatus.SUCCEEDED
+    assert Person.objects.filter(name__startswith="居民").count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is proven on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_workers_claiming_a_job_at_the_same_instant_yield_exactly_one_runner(users, settings):
+    job = queue_people(users["admin"], settings)
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def claim():
+        try:
+            barrier.wait()
+            outcomes.append("claimed" if importing.claim_import(job.pk) else "taken")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["claimed"] + ["taken"] * 7
+    assert ImportJob.objects.get(pk=job.pk).attempts == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is proven on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_skips_a_job_whose_rows_are_being_written(users, settings):
+    job = queue_people(users["admin"], settings)
+    writer = importing.claim_import(job.pk)
+    make_stale(job)
+    writing, done = threading.Event(), threading.Event()
+
+    def write_slowly():
+        try:
+            with transaction.atomic():
+                # What the writing transaction does first: renew the lease, locking the row.
+                ImportJob.objects.filter(pk=writer.pk, attempts=writer.attempts).update(
+                    processed_rows=2
+                )
+                writing.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=write_slowly)
+    thread.start()
+    writing.wait(10)
+    try:
+        result = importing.sweep_stale_imports()
+    finally:
+        done.set()
+        thread.join()
+
+    assert (result.requeued, result.given_up) == (0, 0)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.RUNNING
+
+
+# --- kinds registered by modules -----------------------------------------------------------------
+
+
+class DepartmentRows:
+    """A module's own kind: departments by name and region code."""
+
+    def __init__(self, context):
+        self.context = context
+
+    def check(self, rows):
+        codes = {row.values.get("region") for row in rows}
+        regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+        checked = []
+        for row in rows:
+            region = regions.get(row.values.get("region"))
+            if region is None:
+                checked.append((None, {"region": ["区划代码不存在"]}))
+            else:
+                checked.append((Department(name=row.values["name"], region=region), {}))
+        return checked
+
+    def write(self, departments):
+        Department.objects.bulk_create(departments)
+        return len(departments), 0
+
+
+@pytest.fixture
+def departments_kind():
+    spec = importing.ImportSpec(
+        kind="departments",
+        label="部门",
+        columns=(
+            importing.Column("部门名称", "name", required=True, help="必填"),
+            importing.Column("区划代码", "region", required=True, text=True, help="必填"),
+        ),
+        handler=DepartmentRows,
+        permissions=("core.view_department",),
+    )
+    importing.register_import_kind(spec)
+    yield spec
+    importing._KINDS.pop(spec.kind)
+
+
+def test_a_kind_registered_by_a_module_gets_the_template_page_and_row_errors(
+    users, departments_kind
+):
+    client = client_for(users["staff"])
+    assert "部门导入模板" in client.get(reverse("import-list")).content.decode()
+    template = client.get(reverse("import-template", args=["departments"]))
+    assert [c.value for c in load_workbook(io.BytesIO(template.content)).active[1]] == [
+        "部门名称",
+        "区划代码",
+    ]
+    rows = [["竹马乡企业服务办", ZHUMA], ["不存在的办", "999999"]]
+
+    response = client.post(
+        reverse("import-list"),
+        {
+            "kind": "departments",
+            "mode": "valid",
+            "file": SimpleUploadedFile("部门.xlsx", xlsx(["部门名称", "区划代码"], rows)),
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "部门导入" in page and "第3行" in page and "区划代码不存在" in page
+    assert Department.objects.filter(name="竹马乡企业服务办").exists()
+    assert not Department.objects.filter(name="不存在的办").exists()
+
+
+def test_a_job_kind_must_be_registered(users, departments_kind):
+    job = ImportJob(kind="departments", filename="部门.xlsx", created_by=users["admin"])
+    job.full_clean(exclude=["content"])
+    job.kind = "warehouses"
+    with pytest.raises(ValidationError):
+        job.full_clean(exclude=["content"])
+    with pytest.raises(InvalidInput) as refused:
+        start(users["admin"], b"x", kind="warehouses")
+    assert "请选择导入内容" in refused.value.summary

@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "基础平台"
 
     def ready(self) -> None:
-        from qinqing.core import audit, letting
+        from qinqing.core import audit, import_kinds, letting
 
         audit.register_models()
         letting.install()
+        import_kinds.register()

@@ -1,12 +1,25 @@
-"""Importing enterprises and people from .xlsx and .csv, with a row-level error report.
+"""One import framework: .xlsx/.csv files checked row by row, written all at once.
 
-``do_start_import`` stores the upload as an ``ImportJob`` and runs it at once when
-it is small, else in the task worker. ``run_import`` validates every row with the
-forms the pages and the API use, then writes all good rows in one transaction.
-Errors name the row as the user sees it in Excel (the header is row 1), the
-column by its Chinese header, and show personal values masked.
+A module declares what it imports as an ``ImportSpec`` (its columns and hooks)
+and registers it from its ``AppConfig.ready`` with ``register_import_kind``; the
+framework does the rest for every kind alike: the template download, limits on
+rows and bytes, reading the file as a stream, header and column errors, row
+errors with personal values masked, the error report, progress, running big
+files in the task worker, retrying a job whose worker died, and telling the
+uploader.
+
+``do_start_import`` refuses a file over its kind's limits before anything is
+queued, stores it encrypted as an ``ImportJob``, and runs it at once when small,
+else in the task worker. ``run_import`` claims the job with a conditional UPDATE
+(a lease, renewed by a heartbeat as rows are checked), streams the rows through
+the kind's row handler, then writes the good rows in one transaction. The file
+is deleted once the job ends, however it ends. ``sweep_stale_imports`` re-queues
+a job whose heartbeat stopped, or gives it up after the configured retries.
 """
 
+import base64
+import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -14,13 +27,17 @@ import logging
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any, Protocol
+from xml.etree.ElementTree import ParseError
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -28,152 +45,137 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from qinqing.core import access, audit, validators
-from qinqing.core.crypto import lookup_hash
-from qinqing.core.forms import EnterpriseForm, PersonForm, RegionChoiceField
-from qinqing.core.masking import mask_id_number, mask_phone, mask_text
-from qinqing.core.models import Enterprise, ImportJob, Person, Region, User
-from qinqing.core.models.imports import ImportKind, ImportMode, ImportStatus
+from qinqing.core import access, audit, crypto, validators
+from qinqing.core.forms import RegionChoiceField
+from qinqing.core.masking import mask_text
+from qinqing.core.models import ImportJob, Region, User
+from qinqing.core.models.imports import ImportMode, ImportStatus
 from qinqing.core.notifications.services import do_notify
 from qinqing.core.services import Forbidden, InvalidInput, restrict_region_choices
 
 logger = logging.getLogger(__name__)
 
 SUFFIXES = (".xlsx", ".csv")
-MAX_FILE_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 100
-LOOKUP_CHUNK = 500  # keeps IN (...) lists well under every database's parameter limit
+BATCH_ROWS = 500  # rows checked together; keeps IN (...) lookups under every parameter limit
 SHOWN_ERRORS = 200
+READ_CHUNK = 64 * 1024
 
 
-# --- columns -------------------------------------------------------------------------
+# --- what a module declares ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Column:
     header: str
     field: str
-    required: bool = False
+    required: bool = False  # the column must be in the file (a cell may still be blank)
     help: str = ""
     # Codes are kept as text in the template so Excel keeps leading zeros.
     text: bool = False
     # Long numbers lose digits once Excel stores them as numbers (15 significant digits).
     refuse_numbers: bool = False
+    # Personal values (ID, phone) are shown masked in every error.
     mask: Callable[[str], str] | None = None
+    # Turns the cell's text into the value the row handler gets; a ValueError's
+    # message becomes that cell's error.
+    convert: Callable[[str], Any] | None = None
 
     def shown(self, value: str) -> str:
         return self.mask(value) if self.mask and value else value
 
 
+@dataclass
+class Row:
+    number: int  # as Excel shows it: the header is row 1
+    values: dict[str, Any]  # field → converted value, for the columns in the file
+    failed: set[str]  # fields whose cell could not be converted (already reported)
+    problems: dict[str, str] = field(default_factory=dict)  # the conversion errors
+    shown: dict[str, str] = field(default_factory=dict)  # cell texts as errors show them
+
+
+@dataclass
+class ImportContext:
+    actor: User
+    params: dict
+    fields: set[str]  # the columns present in the file
+
+
+class RowHandler(Protocol):
+    """A kind's rows: checked in batches (in file order), then written at once."""
+
+    def check(self, rows: list[Row]) -> list[tuple[Any, dict[str, list[str]]]]:
+        """For each row, what to write and the problems by field ("" for the row)."""
+
+    def write(self, items: list) -> tuple[int, int]:
+        """Write the good rows (inside the job's transaction); (created, updated)."""
+
+
 @dataclass(frozen=True)
 class ImportSpec:
-    kind: str
+    kind: str  # slug stored on the job and used in URLs
+    label: str  # what is imported, e.g. "企业"
     columns: tuple[Column, ...]
-    form_class: type
-    model: type
-    key_field: str
-    add_perm: str
-    change_perm: str
-
-    @property
-    def label(self) -> str:
-        return ImportKind(self.kind).label
-
-    @property
-    def key_column(self) -> Column:
-        return next(c for c in self.columns if c.field == self.key_field)
+    handler: Callable[[ImportContext], RowHandler]
+    permissions: tuple[str, ...]  # needed besides core.add_importjob
+    modes: tuple[str, ...] = (ImportMode.ALL_OR_NOTHING, ImportMode.VALID_ONLY)
+    # Values the upload needs besides the file (e.g. the year), stored on the job.
+    params_form: type[forms.Form] | None = None
+    # Where to see what a successful import changed.
+    result_url: Callable[[ImportJob], str] | None = None
+    guide: str = ""  # one more line for the template's guide sheet
 
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
+    def column(self, field_name: str) -> Column | None:
+        return next((c for c in self.columns if c.field == field_name), None)
 
-class PrefetchedLookups:
-    """Lets an import form skip the per-row queries its checks would make; the
-    import settles them once per file against records loaded up front."""
-
-    def _get_validation_exclusions(self):
-        # The region field already resolved the code among the loaded regions;
-        # the model's foreign-key check would look the same region up again.
-        return super()._get_validation_exclusions() | {"region"}
+    def allows(self, user: User) -> bool:
+        return user.has_perm("core.add_importjob") and all(
+            user.has_perm(p) for p in self.permissions
+        )
 
 
-class EnterpriseImportForm(PrefetchedLookups, EnterpriseForm):
-    """``EnterpriseForm``; an existing credit code is an update of that enterprise."""
-
-    def validate_unique(self):
-        pass
+_KINDS: dict[str, ImportSpec] = {}
+KIND_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
-class PersonImportForm(PrefetchedLookups, PersonForm):
-    """``PersonForm``; an ID number already registered is an update of that person."""
-
-    def clean_id_number(self):
-        return validators.validate_id_number(self.cleaned_data["id_number"])
-
-
-REGION_HELP = "必填。县（市、区）或乡镇（街道）的区划代码，如 330702 或 330702202"
-
-ENTERPRISES = ImportSpec(
-    kind=ImportKind.ENTERPRISES,
-    columns=(
-        Column("企业名称", "name", required=True, help="必填"),
-        Column(
-            "统一社会信用代码",
-            "credit_code",
-            required=True,
-            text=True,
-            refuse_numbers=True,
-            help="必填，18位。已登记的企业按本表内容更新",
-        ),
-        Column(
-            "行业代码",
-            "industry_code",
-            required=True,
-            text=True,
-            help="必填。国民经济行业分类（GB/T 4754-2017）代码，2至4位数字，如 3011",
-        ),
-        Column("所属区划代码", "region", required=True, text=True, help=REGION_HELP),
-        Column("用地面积（亩）", "land_area_mu", help="选填。数字，最多两位小数"),
-        Column("从业人数", "employees", help="选填。整数"),
-        Column("规上企业", "above_scale", help="选填。填“是”或“否”，空白视为“否”"),
-        Column("地址", "address", help="选填"),
-    ),
-    form_class=EnterpriseImportForm,
-    model=Enterprise,
-    key_field="credit_code",
-    add_perm="core.add_enterprise",
-    change_perm="core.change_enterprise",
-)
-
-PEOPLE = ImportSpec(
-    kind=ImportKind.PEOPLE,
-    columns=(
-        Column("姓名", "name", required=True, help="必填"),
-        Column(
-            "身份证号",
-            "id_number",
-            required=True,
-            text=True,
-            refuse_numbers=True,
-            mask=mask_id_number,
-            help="必填，18位。该列须为“文本”格式，否则 Excel 会丢掉后几位。已登记的人员按本表更新",
-        ),
-        Column("手机号", "phone", text=True, mask=mask_phone, help="选填。11位手机号"),
-        Column("所属区划代码", "region", required=True, text=True, help=REGION_HELP),
-    ),
-    form_class=PersonImportForm,
-    model=Person,
-    key_field="id_number",
-    add_perm="core.add_person",
-    change_perm="core.change_person",
-)
-
-SPECS = {spec.kind: spec for spec in (ENTERPRISES, PEOPLE)}
+def register_import_kind(spec: ImportSpec) -> ImportSpec:
+    """Make a kind importable; call from the owning app's ``ready()``."""
+    if not KIND_PATTERN.match(spec.kind):
+        raise ValueError(f"import kind {spec.kind!r} is not a lower-case slug")
+    if spec.kind in _KINDS and _KINDS[spec.kind] != spec:
+        raise ValueError(f"import kind {spec.kind!r} is already registered")
+    _KINDS[spec.kind] = spec
+    return spec
 
 
-def spec_for(kind: str) -> ImportSpec:
-    return SPECS[kind]
+def import_kind(kind: str) -> ImportSpec | None:
+    return _KINDS.get(kind)
+
+
+def import_kinds() -> list[ImportSpec]:
+    return list(_KINDS.values())
+
+
+@dataclass(frozen=True)
+class Limits:
+    rows: int
+    bytes: int
+
+    @property
+    def size_text(self) -> str:
+        if self.bytes >= 1024 * 1024:
+            return f"{self.bytes / (1024 * 1024):g} MB"
+        return f"{self.bytes / 1024:g} KB"
+
+
+def limits_for(kind: str) -> Limits:
+    configured = settings.QINQING_IMPORT_LIMITS
+    merged = {**configured["default"], **configured.get(kind, {})}
+    return Limits(rows=int(merged["rows"]), bytes=int(merged["bytes"]))
 
 
 def header_key(text) -> str:
@@ -181,80 +183,108 @@ def header_key(text) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
 
 
-def _normalised_key(text: str) -> str:
-    """A credit code or ID number as the validators return it, for lookups before validation."""
-    return validators.normalise(text).upper()
-
-
-# --- reading files -----------------------------------------------------------------------
+# --- reading files as streams ------------------------------------------------------------
 
 
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[tuple[int, list]]  # (row number as Excel shows it, cell values)
-
-
-def read_table(filename: str, content: bytes, *, header_only: bool = False) -> Table:
-    """The header row and the non-blank data rows of an .xlsx or .csv file."""
-    suffix = Path(filename).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise _bad_file(
-            f"不支持“{suffix or '无扩展名'}”文件，只能导入 .xlsx 或 .csv 文件"
-            "（旧版 .xls 请在 Excel 中另存为 .xlsx）"
-        )
-    if not content:
-        raise _bad_file("文件是空的")
-    lines = _xlsx_lines(content, header_only) if suffix == ".xlsx" else _csv_lines(content)
-    headers: list[str] | None = None
-    rows = []
-    for number, cells in enumerate(lines, start=1):
-        if number == 1:
-            headers = [_cell_text(cell) for cell in cells]
-            if header_only:
-                break
-            continue
-        if any(_cell_text(cell) for cell in cells):
-            rows.append((number, list(cells)))
-    if not headers or not any(headers):
-        raise _bad_file("第1行应为表头（列名），但它是空的。请使用下载的导入模板")
-    if not rows and not header_only:
-        raise _bad_file("文件中没有数据：第1行是表头，数据应从第2行开始")
-    return Table(headers=headers, rows=rows)
+    rows: Iterator[tuple[int, list]]  # non-blank rows: (row number as Excel shows it, cells)
 
 
 def _bad_file(message: str) -> InvalidInput:
     return InvalidInput({"file": [message]}, {"file": "文件"})
 
 
-def _xlsx_lines(content: bytes, header_only: bool) -> list[tuple]:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+@contextlib.contextmanager
+def open_table(filename: str, data: bytes) -> Iterator[Table]:
+    """The header row and a lazy iterator over the non-blank data rows."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUFFIXES:
         raise _bad_file(
-            "无法读取该 .xlsx 文件：文件已损坏，或不是 Excel 文件（旧版 .xls 请另存为 .xlsx）"
-        ) from exc
+            f"不支持“{suffix or '无扩展名'}”文件，只能导入 .xlsx 或 .csv 文件"
+            "（旧版 .xls 请在 Excel 中另存为 .xlsx）"
+        )
+    if not data:
+        raise _bad_file("文件是空的")
+    opener = _open_xlsx if suffix == ".xlsx" else _open_csv
+    with opener(data) as (headers, lines):
+        headers = [_cell_text(cell) for cell in headers]
+        if not any(headers):
+            raise _bad_file("第1行应为表头（列名），但它是空的。请使用下载的导入模板")
+        yield Table(headers, (row for row in lines if any(_cell_text(c) for c in row[1])))
+
+
+XLSX_UNREADABLE = "无法读取该 .xlsx 文件：文件已损坏，或不是 Excel 文件（旧版 .xls 请另存为 .xlsx）"
+XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, ParseError)
+
+
+@contextlib.contextmanager
+def _open_xlsx(data: bytes):
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except XLSX_ERRORS as exc:
+        raise _bad_file(XLSX_UNREADABLE) from exc
     try:
         sheet = book.worksheets[0]
-        return list(sheet.iter_rows(values_only=True, max_row=1 if header_only else None))
+        # The stored dimension may claim thousands of columns; rows are then padded to it.
+        sheet.reset_dimensions()
+        try:
+            headers = list(next(sheet.iter_rows(max_row=1, values_only=True), ()))
+        except XLSX_ERRORS as exc:
+            raise _bad_file(XLSX_UNREADABLE) from exc
+        while headers and headers[-1] in (None, ""):
+            headers.pop()
+        width = max(len(headers), 1)
+
+        def lines():
+            try:
+                rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+                yield from enumerate(rows, start=2)
+            except XLSX_ERRORS as exc:
+                raise _bad_file(XLSX_UNREADABLE) from exc
+
+        yield headers, lines()
     finally:
         book.close()
 
 
-def _csv_lines(content: bytes) -> list[list[str]]:
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030, checked chunk by chunk without a copy."""
     # Excel on Chinese Windows saves CSV as GBK (a subset of GB18030); elsewhere UTF-8.
+    view = memoryview(data)
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = content.decode(encoding)
-            break
+            for start in range(0, len(view), READ_CHUNK):
+                decoder.decode(view[start : start + READ_CHUNK])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-    else:
-        raise _bad_file("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码")
+        return encoding
+    raise _bad_file("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码")
+
+
+@contextlib.contextmanager
+def _open_csv(data: bytes):
+    encoding = detect_encoding(data)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(text)
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        headers = next(reader, [])
     except csv.Error as exc:
         raise _bad_file(f"CSV 文件格式有误：{exc}") from exc
+
+    def lines():
+        try:
+            yield from enumerate(reader, start=2)
+        except csv.Error as exc:
+            raise _bad_file(f"CSV 文件格式有误：第{reader.line_num}行，{exc}") from exc
+
+    try:
+        yield headers, lines()
+    finally:
+        text.close()
 
 
 def _cell_text(value) -> str:
@@ -317,32 +347,88 @@ def ignored_columns(job: ImportJob) -> list[str]:
     return job.ignored_columns
 
 
+def _too_many_rows(spec: ImportSpec, limits: Limits) -> str:
+    return f"文件行数超过上限：{spec.label}导入每次最多 {limits.rows} 行数据，请拆分后分批导入"
+
+
+def _count_rows(spec: ImportSpec, filename: str, data: bytes, limits: Limits) -> int:
+    """Data rows in the file; stops reading as soon as it passes the row limit."""
+    count = 0
+    with open_table(filename, data) as table:
+        for _row in table.rows:
+            count += 1
+            if count > limits.rows:
+                raise _bad_file(_too_many_rows(spec, limits))
+    if not count:
+        raise _bad_file("文件中没有数据：第1行是表头，数据应从第2行开始")
+    return count
+
+
+# --- the stored file ----------------------------------------------------------------------
+
+
+def seal(data: bytes) -> bytes:
+    """The file as stored while it waits: encrypted, since it holds personal data."""
+    return crypto.encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
+
+
+def unseal(stored) -> bytes:
+    return base64.b64decode(crypto.decrypt(bytes(stored).decode("ascii")))
+
+
+def _read_capped(content: bytes | IO[bytes], spec: ImportSpec, limits: Limits) -> bytes:
+    # An upload object is read no further than the limit: a huge file never reaches memory.
+    data = content if isinstance(content, bytes) else content.read(limits.bytes + 1)
+    if len(data) > limits.bytes:
+        raise _bad_file(
+            f"文件过大：{spec.label}导入的文件最大 {limits.size_text}，请拆分后分批导入"
+        )
+    return data
+
+
+# --- starting an import ------------------------------------------------------------------
+
+
 def do_start_import(
-    actor: User, *, kind: str, filename: str, content: bytes, mode: str = ImportMode.ALL_OR_NOTHING
+    actor: User,
+    *,
+    kind: str,
+    filename: str,
+    content: bytes | IO[bytes],
+    mode: str = ImportMode.ALL_OR_NOTHING,
+    params: dict | None = None,
 ) -> ImportJob:
-    """Store the upload as a job; run it now if small, else in the task worker."""
+    """Check the upload against its kind's limits, store it encrypted as a job, and
+    run it now if small, else in the task worker."""
     if not actor.has_perm("core.add_importjob"):
         raise Forbidden("core.add_importjob")
-    if kind not in SPECS:
-        raise InvalidInput({"kind": ["请选择导入内容：企业或人员"]}, {"kind": "导入内容"})
-    if mode not in ImportMode.values:
-        raise InvalidInput(
-            {"mode": ["请选择导入方式：全部正确才导入，或只导入正确的行"]}, {"mode": "导入方式"}
-        )
-    spec = spec_for(kind)
-    for perm in (spec.add_perm, spec.change_perm):
+    spec = import_kind(kind)
+    if spec is None:
+        names = "、".join(s.label for s in import_kinds())
+        raise InvalidInput({"kind": [f"请选择导入内容：{names}"]}, {"kind": "导入内容"})
+    for perm in spec.permissions:
         if not actor.has_perm(perm):
             raise Forbidden(perm)
-    if len(content) > MAX_FILE_BYTES:
-        raise _bad_file(f"文件过大，最大 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分后分批导入")
-    table = read_table(filename, content)
+    if mode not in spec.modes:
+        choices = "、".join(f"“{ImportMode(m).label}”" for m in spec.modes)
+        raise InvalidInput({"mode": [f"{spec.label}导入只能选择{choices}"]}, {"mode": "导入方式"})
+    cleaned_params = {}
+    if spec.params_form is not None:
+        params_form = spec.params_form(params or {})
+        if not params_form.is_valid():
+            raise InvalidInput.from_form(params_form)
+        cleaned_params = params_form.cleaned_data
+    limits = limits_for(kind)
+    data = _read_capped(content, spec, limits)
+    total_rows = _count_rows(spec, filename, data, limits)
     with transaction.atomic():
         job = ImportJob.objects.create(
             kind=kind,
             mode=mode,
+            params=cleaned_params,
             filename=_short_name(filename),
-            content=content,
-            total_rows=len(table.rows),
+            content=seal(data),
+            total_rows=total_rows,
             created_by=actor,
         )
         in_background = job.total_rows > settings.QINQING_IMPORT_BACKGROUND_ROWS
@@ -364,10 +450,78 @@ def _short_name(filename: str) -> str:
 
 @task()
 def run_import_in_background(job_id: int) -> str:
+    # Every worker start is also a chance to recover jobs a dead worker left running.
+    sweep_stale_imports()
     return run_import(job_id)
 
 
-# --- running an import ----------------------------------------------------------------
+# --- leases ------------------------------------------------------------------------------
+
+
+class LeaseLost(Exception):
+    """The job was given to another attempt (its heartbeat had stopped): stop quietly."""
+
+
+def claim_import(job_id: int) -> ImportJob | None:
+    """Take a queued job for this worker, or None if another worker has it."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING,
+        processed_rows=0,
+        attempts=F("attempts") + 1,
+        heartbeat_at=timezone.now(),
+    )
+    if not claimed:
+        return None
+    return ImportJob.objects.select_related("created_by").get(pk=job_id)
+
+
+def _held(job: ImportJob):
+    return ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING, attempts=job.attempts)
+
+
+def _beat(job: ImportJob, processed: int) -> None:
+    # A queryset update, committed at once: the progress bar and the sweep read it.
+    if not _held(job).update(processed_rows=processed, heartbeat_at=timezone.now()):
+        raise LeaseLost
+
+
+@dataclass
+class SweepResult:
+    requeued: int = 0
+    given_up: int = 0
+
+
+def sweep_stale_imports() -> SweepResult:
+    """Re-queue running jobs whose heartbeat stopped; give up after the retries."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.QINQING_IMPORT_LEASE_SECONDS)
+    retries = settings.QINQING_IMPORT_RETRIES
+    result = SweepResult()
+    stale = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    with transaction.atomic():
+        # A job in its writing transaction holds its row lock: skipped, not waited for.
+        jobs = (
+            ImportJob.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(stale, status=ImportStatus.RUNNING)
+            .select_related("created_by")
+            .defer("content")
+        )
+        for job in jobs:
+            if job.attempts <= retries:
+                ImportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
+                    status=ImportStatus.QUEUED, heartbeat_at=None
+                )
+                transaction.on_commit(lambda pk=job.pk: run_import_in_background.enqueue(pk))
+                result.requeued += 1
+                logger.warning("import job %s: worker lost, queued again", job.pk)
+            else:
+                message = f"导入中断：任务执行超时，已重试{retries}次，请重新上传"
+                _finish(job, ImportStatus.FAILED, [RowError(None, "", "", message)], 0, 0)
+                result.given_up += 1
+                logger.warning("import job %s: given up after %s attempts", job.pk, job.attempts)
+    return result
+
+
+# --- running an import -------------------------------------------------------------------
 
 
 @dataclass
@@ -387,103 +541,151 @@ class RowError:
         }
 
 
-@dataclass
-class Outcome:
-    forms: list = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
 def run_import(job_id: int) -> str:
-    """Validate and write one queued job; returns its final status.
+    """Claim, check and write one queued job; returns its status.
 
-    A job already claimed (a task retried, say) is left alone. Anything unexpected
-    marks the job failed, with nothing written.
+    A job another worker holds is left alone. Anything unexpected marks the job
+    failed, with nothing written.
     """
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, processed_rows=0
-    )
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if not claimed:
-        return job.status
+    job = claim_import(job_id)
+    if job is None:
+        return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
+    return execute_import(job)
+
+
+def execute_import(job: ImportJob) -> str:
+    """Run a job this worker has claimed."""
     try:
         _run(job)
+    except LeaseLost:
+        logger.warning("import job %s: taken over by a later attempt", job.pk)
+        return ImportJob.objects.values_list("status", flat=True).get(pk=job.pk)
     except Exception:
-        logger.exception("import job %s failed", job_id)
+        logger.exception("import job %s failed", job.pk)
         error = RowError(
             None, "", "", "处理时发生系统错误，没有导入任何数据。请稍后重试或联系管理员"
         )
-        with transaction.atomic():
-            _finish(job, ImportStatus.FAILED, [error], created=0, updated=0)
+        try:
+            with transaction.atomic():
+                _finish(job, ImportStatus.FAILED, [error], 0, 0, lease=True)
+        except LeaseLost:
+            pass
     return job.status
 
 
 def _run(job: ImportJob) -> None:
-    spec = spec_for(job.kind)
-    actor = job.created_by
+    spec = import_kind(job.kind)
+    limits = limits_for(job.kind)
     try:
-        table = read_table(job.filename, bytes(job.content))
+        with open_table(job.filename, unseal(job.content)) as table:
+            headers = map_headers(spec, table.headers)
+            job.ignored_columns = headers.ignored
+            if headers.problem:
+                columns = "、".join(headers.missing + headers.duplicated)
+                error = RowError(1, columns, "", headers.problem)
+                return _reject(job, [error])
+            context = ImportContext(job.created_by, job.params, set(headers.positions))
+            handler = spec.handler(context)
+            items, errors = _check_rows(job, spec, handler, table, headers.positions, limits)
     except InvalidInput as exc:
-        with transaction.atomic():
-            _finish(job, ImportStatus.REJECTED, [RowError(None, "", "", exc.summary)], 0, 0)
-        return
-    headers = map_headers(spec, table.headers)
-    job.ignored_columns = headers.ignored
-    if headers.problem:
-        columns = "、".join(headers.missing + headers.duplicated)
-        with transaction.atomic():
-            _finish(job, ImportStatus.REJECTED, [RowError(1, columns, "", headers.problem)], 0, 0)
-        return
+        return _reject(job, [RowError(None, "", "", exc.summary)])
 
-    checker = RowChecker(spec, actor, headers.positions, table.rows)
-    outcome = Outcome()
+    if errors and (job.mode == ImportMode.ALL_OR_NOTHING or not items):
+        return _reject(job, errors)
+    with transaction.atomic(), audit.acting_as(job.created_by):
+        # Renewing the lease first locks the job row for the whole write (PostgreSQL),
+        # so a sweep cannot hand the job on while its rows are being written.
+        _beat(job, job.total_rows)
+        created, updated = handler.write(items)
+        _finish(job, ImportStatus.SUCCEEDED, errors, created, updated)
+
+
+def _check_rows(job, spec, handler, table, positions, limits) -> tuple[list, list[RowError]]:
+    columns = [c for c in spec.columns if c.field in positions]
+    items, errors, batch = [], [], []
     for done, (number, cells) in enumerate(table.rows, start=1):
-        form, errors = checker.check(number, cells)
-        if errors:
-            outcome.errors.extend(errors)
-        else:
-            outcome.forms.append(form)
+        if done > limits.rows:
+            raise _bad_file(_too_many_rows(spec, limits))
+        batch.append(_read_row(number, cells, columns, positions))
+        if len(batch) == BATCH_ROWS:
+            _check_batch(spec, handler, batch, items, errors)
+            batch = []
         if done % PROGRESS_EVERY == 0:
-            # A queryset update, committed at once: the progress bar polls for it.
-            ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+            _beat(job, done)
+    _check_batch(spec, handler, batch, items, errors)
+    return items, errors
 
-    if outcome.errors and (job.mode == ImportMode.ALL_OR_NOTHING or not outcome.forms):
-        with transaction.atomic():
-            _finish(job, ImportStatus.REJECTED, outcome.errors, 0, 0)
+
+def _read_row(number: int, cells: list, columns: list[Column], positions) -> Row:
+    values, failed, problems, shown = {}, set(), {}, {}
+    for column in columns:
+        index = positions[column.field]
+        raw = cells[index] if index < len(cells) else None
+        text = _cell_text(raw)
+        shown[column.field] = column.shown(text)
+        if column.refuse_numbers and isinstance(raw, int | float) and not isinstance(raw, bool):
+            problems[column.field] = (
+                f"{column.header}在 Excel 中被存成了数字，Excel 只保留15位有效数字，"
+                "后几位已经丢失（末位的X也无法保存）。请把该列设为“文本”格式后重新填写"
+            )
+        elif column.convert is not None:
+            try:
+                values[column.field] = column.convert(text)
+                continue
+            except ValueError as exc:
+                problems[column.field] = str(exc)
+        values[column.field] = text
+        if column.field in problems:
+            failed.add(column.field)
+    return Row(number, values, failed, problems, shown)
+
+
+def _check_batch(spec: ImportSpec, handler, batch: list[Row], items: list, errors: list) -> None:
+    if not batch:
         return
-    created = updated = 0
-    with transaction.atomic(), audit.acting_as(actor):
-        for form in outcome.forms:
-            is_new = form.instance.pk is None
-            form.save()
-            created += is_new
-            updated += not is_new
-        _finish(job, ImportStatus.SUCCEEDED, outcome.errors, created, updated)
+    order = {c.field: i for i, c in enumerate(spec.columns)}
+    for row, (item, found) in zip(batch, handler.check(batch), strict=True):
+        messages = {name: [message] for name, message in row.problems.items()}
+        for name, problems in found.items():
+            if name not in row.failed:
+                messages.setdefault(name, []).extend(problems)
+        if not messages:
+            items.append(item)
+            continue
+        for name in sorted(messages, key=lambda n: order.get(n, len(order))):
+            column = spec.column(name)
+            header = column.header if column else ""
+            for message in messages[name]:
+                errors.append(RowError(row.number, header, row.shown.get(name, ""), message))
 
 
-def _finish(job: ImportJob, status: str, errors: list[RowError], created: int, updated: int):
-    """Record the outcome and tell the uploader; call inside the writing transaction."""
-    job.status = status
-    job.errors = [error.as_dict() for error in errors]
-    job.created_count, job.updated_count = created, updated
-    job.processed_rows = job.total_rows
-    job.finished_at = timezone.now()
-    job.content = b""  # the uploaded file carries personal data in plain text
-    job.save(
-        update_fields=[
-            "content",
-            "ignored_columns",
-            "status",
-            "errors",
-            "created_count",
-            "updated_count",
-            "processed_rows",
-            "finished_at",
-        ]
-    )
+def _reject(job: ImportJob, errors: list[RowError]) -> None:
+    with transaction.atomic():
+        _finish(job, ImportStatus.REJECTED, errors, 0, 0, lease=True)
+
+
+def _finish(job, status: str, errors: list[RowError], created: int, updated: int, lease=False):
+    """Record the outcome, delete the file and tell the uploader; call inside the
+    writing transaction. With ``lease``, only if this attempt still holds the job."""
+    values = {
+        "status": status,
+        "errors": [error.as_dict() for error in errors],
+        "created_count": created,
+        "updated_count": updated,
+        "processed_rows": job.total_rows,
+        "finished_at": timezone.now(),
+        "content": b"",  # the uploaded file carries personal data
+        "ignored_columns": job.ignored_columns,
+    }
+    jobs = _held(job) if lease else ImportJob.objects.filter(pk=job.pk)
+    if not jobs.update(**values):
+        raise LeaseLost
+    for name, value in values.items():
+        setattr(job, name, value)
     do_notify(
         [job.created_by],
         "import.finished",
-        f"{job.get_kind_display()}导入{job.get_status_display()}：{job.filename}",
+        f"{job.kind_label}导入{job.get_status_display()}：{job.filename}",
         body=describe_outcome(job),
         link=reverse("import-detail", args=[job.pk]),
     )
@@ -498,9 +700,29 @@ def describe_outcome(job: ImportJob) -> str:
     ]
     if error_rows:
         parts.append(f"{error_rows} 行有错误")
-    if job.status == ImportStatus.REJECTED:
+    if job.status in {ImportStatus.REJECTED, ImportStatus.FAILED}:
         parts.append("没有导入任何数据")
     return "，".join(parts)
+
+
+def result_url(job: ImportJob) -> str:
+    spec = import_kind(job.kind)
+    if spec is None or spec.result_url is None or job.status != ImportStatus.SUCCEEDED:
+        return ""
+    return spec.result_url(job)
+
+
+# --- a ready-made handler: rows checked by a model form ----------------------------------
+
+
+class PrefetchedLookups:
+    """Lets an import form skip the per-row queries its checks would make; the
+    import settles them once per batch against records loaded up front."""
+
+    def _get_validation_exclusions(self):
+        # The region field already resolved the code among the loaded regions;
+        # the model's foreign-key check would look the same region up again.
+        return super()._get_validation_exclusions() | {"region"}
 
 
 class PrefetchedRegionField(RegionChoiceField):
@@ -525,133 +747,97 @@ class PrefetchedRegionField(RegionChoiceField):
         raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
 
 
-class RowChecker:
-    """Validates rows one by one against records and regions loaded up front."""
+def normalised_key(text) -> str:
+    """A credit code or ID number as the validators return it, for lookups before validation."""
+    return validators.normalise(str(text or "")).upper()
 
-    TRUE_WORDS = {"是", "y", "yes", "true", "1", "规上"}
-    FALSE_WORDS = {"", "否", "n", "no", "false", "0", "规下"}
 
-    def __init__(self, spec: ImportSpec, actor: User, positions: dict[str, int], rows):
-        self.spec, self.actor, self.positions = spec, actor, positions
-        self.columns = [c for c in spec.columns if c.field in positions]
-        self.absent = [c.field for c in spec.columns if c.field not in positions]
-        self.region_field = self._region_field()
-        keys = {
-            _normalised_key(_cell_text(self._cell(cells, spec.key_field))) for _n, cells in rows
-        }
-        self.existing, self.changeable = self._existing(keys - {""})
+class FormRows:
+    """Rows validated by a model form and saved as records of the actor's regions.
+
+    A key already registered (``find_existing``) updates that record, if the actor
+    may change it; a key twice in one file is an error on the later row. A column
+    left out of the file keeps what is stored. Build one per job with
+    ``functools.partial(FormRows, form_class=…, key_field=…, …)`` as a spec's handler.
+    """
+
+    def __init__(
+        self,
+        context: ImportContext,
+        *,
+        form_class: type[forms.ModelForm],
+        key_field: str,
+        key_label: str,
+        find_existing: Callable[[list[str]], Iterable],
+        change_perm: str,
+    ):
+        self.context, self.form_class = context, form_class
+        self.key_field, self.key_label = key_field, key_label
+        self.find_existing, self.change_perm = find_existing, change_perm
+        self.region_field = self._region_field() if "region" in form_class.base_fields else None
         self.first_row_of: dict[str, int] = {}
 
     def _region_field(self) -> PrefetchedRegionField:
         # The same rule as the pages: services.restrict_region_choices on the form.
-        probe = self.spec.form_class()
-        restrict_region_choices(probe, self.actor)
+        probe = self.form_class()
+        restrict_region_choices(probe, self.context.actor)
         allowed = {region.code: region for region in probe.fields["region"].queryset}
         known = set(RegionChoiceField().queryset.values_list("code", flat=True))
         return PrefetchedRegionField(allowed, known)
 
-    def _existing(self, keys: set[str]) -> tuple[dict, set[int]]:
-        model, existing, changeable = self.spec.model, {}, set()
-        keys = sorted(keys)
-        for start in range(0, len(keys), LOOKUP_CHUNK):
-            chunk = keys[start : start + LOOKUP_CHUNK]
-            if model is Person:
-                records = model.objects.filter(id_number_hash__in=[lookup_hash(k) for k in chunk])
-            else:
-                records = model.objects.filter(credit_code__in=chunk)
-            for record in records:
-                existing[getattr(record, self.spec.key_field)] = record
-            changeable |= set(
-                access.restrict(records, self.actor, self.spec.change_perm).values_list(
-                    "pk", flat=True
-                )
+    def check(self, rows: list[Row]) -> list[tuple[Any, dict[str, list[str]]]]:
+        keys = sorted({normalised_key(r.values.get(self.key_field)) for r in rows} - {""})
+        records = self.find_existing(keys)
+        existing = {getattr(r, self.key_field): r for r in records}
+        changeable = set(
+            access.restrict(records, self.context.actor, self.change_perm).values_list(
+                "pk", flat=True
             )
-        return existing, changeable
+        )
+        return [self._check(row, existing, changeable) for row in rows]
 
-    def _cell(self, cells: list, field_name: str):
-        index = self.positions.get(field_name)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    def check(self, number: int, cells: list) -> tuple[object, list[RowError]]:
-        data, shown, problems = {}, {}, {}
-        for column in self.columns:
-            raw = self._cell(cells, column.field)
-            text = _cell_text(raw)
-            shown[column.field] = column.shown(text)
-            problem = self._conversion_problem(column, raw, text)
-            if problem:
-                problems[column.field] = problem
-            data[column.field] = self._form_value(column, text)
-
-        key = _normalised_key(data.get(self.spec.key_field, ""))
-        instance = self.existing.get(key)
-        form = self.spec.form_class(data, instance=instance)
-        form.fields["region"] = self.region_field
-        for name in self.absent:
-            # A column left out of the file keeps what is stored (or the default).
-            del form.fields[name]
+    def _check(self, row: Row, existing: dict, changeable: set[int]):
+        instance = existing.get(normalised_key(row.values.get(self.key_field)))
+        form = self.form_class(row.values, instance=instance)
+        if self.region_field is not None:
+            form.fields["region"] = self.region_field
+        for name in list(form.fields):
+            if name not in self.context.fields:
+                # A column left out of the file keeps what is stored (or the default).
+                del form.fields[name]
         form.is_valid()
+        problems = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        if self.key_field not in problems and self.key_field not in row.failed:
+            problems.update(self._key_problems(row.number, form, instance, changeable))
+        return form, problems
 
-        messages: dict[str, list[str]] = {name: [msg] for name, msg in problems.items()}
-        for name, errors in form.errors.items():
-            if name not in problems:
-                messages.setdefault(name, []).extend(str(e) for e in errors)
-        if self.spec.key_field not in messages:
-            messages.update(self._key_problems(number, form, instance))
-
-        errors = []
-        headers = {c.field: c.header for c in self.spec.columns}
-        order = [c.field for c in self.spec.columns]
-        for name in sorted(messages, key=lambda n: order.index(n) if n in order else len(order)):
-            for message in messages[name]:
-                errors.append(RowError(number, headers.get(name, ""), shown.get(name, ""), message))
-        return form, errors
-
-    def _key_problems(self, number: int, form, instance) -> dict[str, list[str]]:
-        column = self.spec.key_column
-        key = form.cleaned_data.get(self.spec.key_field)
+    def _key_problems(self, number: int, form, instance, changeable) -> dict[str, list[str]]:
+        key = form.cleaned_data.get(self.key_field)
         if not key:
             return {}
+        label = self.key_label
         first = self.first_row_of.setdefault(key, number)
         if first != number:
-            return {
-                column.field: [
-                    f"与第{first}行的{column.header}重复，同一{column.header}只能出现一次"
-                ]
-            }
-        if instance is not None and instance.pk not in self.changeable:
-            return {
-                column.field: [f"该{column.header}已在您负责的区划以外登记，您无权修改这条记录"]
-            }
+            return {self.key_field: [f"与第{first}行的{label}重复，同一{label}只能出现一次"]}
+        if instance is not None and instance.pk not in changeable:
+            return {self.key_field: [f"该{label}已在您负责的区划以外登记，您无权修改这条记录"]}
         return {}
 
-    @staticmethod
-    def _word(text: str) -> str:
-        return unicodedata.normalize("NFKC", text).lower()
-
-    def _conversion_problem(self, column: Column, raw, text: str) -> str:
-        if column.refuse_numbers and isinstance(raw, int | float) and not isinstance(raw, bool):
-            return (
-                f"{column.header}在 Excel 中被存成了数字，Excel 只保留15位有效数字，"
-                "后几位已经丢失（末位的X也无法保存）。请把该列设为“文本”格式后重新填写"
-            )
-        words = self.TRUE_WORDS | self.FALSE_WORDS
-        if column.field == "above_scale" and self._word(text) not in words:
-            return f"规上企业应填“是”或“否”，不能是“{text}”"
-        return ""
-
-    def _form_value(self, column: Column, text: str) -> str:
-        if column.field == "above_scale":
-            return "true" if self._word(text) in self.TRUE_WORDS else "false"
-        return text
+    def write(self, forms_: list) -> tuple[int, int]:
+        created = updated = 0
+        for form in forms_:
+            is_new = form.instance.pk is None
+            form.save()
+            created += is_new
+            updated += not is_new
+        return created, updated
 
 
-# --- files for download -------------------------------------------------------------------
+# --- files for download --------------------------------------------------------------------
 
 
-def template_bytes(kind: str) -> bytes:
-    """The blank template: a data sheet with our headers (codes as text), and a guide."""
-    spec = spec_for(kind)
+def template_bytes(spec: ImportSpec) -> bytes:
+    """The blank template: a data sheet with the kind's headers (codes as text), and a guide."""
     book = Workbook()
     sheet = book.active
     sheet.title = f"{spec.label}导入"
@@ -668,9 +854,16 @@ def template_bytes(kind: str) -> bytes:
     for column in spec.columns:
         guide.append([column.header, column.help])
     guide.append([])
+    limits = limits_for(spec.kind)
     guide.append(
-        ["", "第1行为表头，请勿修改；数据从第2行开始填写。也可另存为 CSV（UTF-8 或 GBK）后导入。"]
+        [
+            "",
+            "第1行为表头，请勿修改；数据从第2行开始填写。也可另存为 CSV（UTF-8 或 GBK）后导入。"
+            f"每个文件最多 {limits.rows} 行数据、{limits.size_text}。",
+        ]
     )
+    if spec.guide:
+        guide.append(["", spec.guide])
     guide.column_dimensions["A"].width = 18
     guide.column_dimensions["B"].width = 90
     buffer = io.BytesIO()

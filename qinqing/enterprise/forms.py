@@ -94,7 +94,9 @@ class ParcelStatusForm(forms.Form):
     status = forms.ChoiceField(label="处置状态", choices=ParcelStatus.choices)
 
 
-class IndicatorUploadForm(forms.Form):
+class IndicatorYearForm(forms.Form):
+    """The year an indicator import is for (stored on the import job)."""
+
     year = forms.IntegerField(
         label="年度",
         min_value=2000,
@@ -106,4 +108,7 @@ class IndicatorUploadForm(forms.Form):
             "max_value": "年份不正确",
         },
     )
-    file = forms.FileField(label="指标文件（.xlsx）", error_messages=REQUIRED)
+
+
+class IndicatorUploadForm(IndicatorYearForm):
+    file = forms.FileField(label="指标文件（.xlsx 或 .csv）", error_messages=REQUIRED)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinqing.cases.models import ACTIVE_KINDS, Case, StateKind
-from qinqing.core import access
+from qinqing.core import access, importing
 from qinqing.core.exporting import xlsx_response
 from qinqing.core.models import Enterprise, Role, User, Visit
 from qinqing.core.services import Forbidden, InvalidInput
@@ -511,21 +512,21 @@ def grading_import(request):
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}：{'；'.join(errors)}")
         return redirect("station-grading")
-    year = form.cleaned_data["year"]
     try:
-        count = indicators.do_import_indicators(
-            request.user, year, form.cleaned_data["file"].read()
+        job = importing.do_start_import(
+            request.user,
+            kind=indicators.INDICATORS.kind,
+            filename=form.cleaned_data["file"].name,
+            content=form.cleaned_data["file"],
+            params={"year": form.cleaned_data["year"]},
         )
-    except indicators.IndicatorFileRejected as exc:
-        return render(
-            request,
-            "enterprise/indicator_errors.html",
-            {"errors": exc.errors, "year": year},
-            status=422,
-        )
-    graded = services.do_grade_year(request.user, year)
-    messages.success(request, f"已导入 {count} 家企业 {year} 年指标，完成评价 {graded} 家")
-    return redirect(f"{reverse('station-grading')}?year={year}")
+    except Forbidden:
+        raise PermissionDenied from None
+    except InvalidInput as exc:
+        messages.error(request, exc.summary)
+        return redirect(f"{reverse('station-grading')}?year={form.cleaned_data['year']}")
+    # Progress, errors by row and column, and the way on to the grades: the import's page.
+    return redirect("import-detail", job.pk)
 
 
 @login_required

@@ -5,6 +5,7 @@ The defaults give a development server on a SQLite file under ``var/`` that
 needs no other service.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -170,6 +171,14 @@ QINQING_WEBHOOK_TIMEOUT = float(os.environ.get("QINQING_WEBHOOK_TIMEOUT", "5"))
 
 # Imports above this many rows run in the task worker, with progress shown.
 QINQING_IMPORT_BACKGROUND_ROWS = int(os.environ.get("QINQING_IMPORT_BACKGROUND_ROWS", "500"))
+# Largest import per kind; "default" covers kinds without their own entry. The
+# environment (JSON) overrides per kind, e.g. {"people": {"rows": 100000}}.
+QINQING_IMPORT_LIMITS = {"default": {"rows": 50_000, "bytes": 10 * 1024 * 1024}}
+for _kind, _limits in json.loads(os.environ.get("QINQING_IMPORT_LIMITS") or "{}").items():
+    QINQING_IMPORT_LIMITS[_kind] = {**QINQING_IMPORT_LIMITS.get(_kind, {}), **_limits}
+# A running import whose heartbeat is older than this is taken to have lost its worker.
+QINQING_IMPORT_LEASE_SECONDS = int(os.environ.get("QINQING_IMPORT_LEASE_SECONDS", "600"))
+QINQING_IMPORT_RETRIES = int(os.environ.get("QINQING_IMPORT_RETRIES", "2"))
 
 # Audit trail (django-auditlog) writes to our append-only model.
 AUDITLOG_LOGENTRY_MODEL = "core.AuditEntry"

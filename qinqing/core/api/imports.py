@@ -43,7 +43,7 @@ class ImportJobOut(Schema):
 
     @staticmethod
     def resolve_kind_label(job):
-        return job.get_kind_display()
+        return job.kind_label
 
     @staticmethod
     def resolve_mode_label(job):
@@ -72,7 +72,7 @@ def start_import(
     """上传 .xlsx 或 .csv（UTF-8 或 GBK）文件。行数不多时立即处理完毕；
     超过后台阈值的文件排队处理，用 GET /imports/{id} 查看进度。文件无法读取时返回 422。"""
     job = importing.do_start_import(
-        request.auth, kind=kind, mode=mode, filename=file.name, content=file.read()
+        request.auth, kind=kind, mode=mode, filename=file.name, content=file
     )
     return Status(201, job)
 

@@ -1,11 +1,15 @@
 """Import jobs: an uploaded .xlsx/.csv, its row-level error report and progress."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
-class ImportKind(models.TextChoices):
-    ENTERPRISES = "enterprises", "企业"
-    PEOPLE = "people", "人员"
+def validate_import_kind(value: str) -> None:
+    """The kinds are whatever modules registered (``importing.register_import_kind``)."""
+    from qinqing.core.importing import import_kind
+
+    if import_kind(value) is None:
+        raise ValidationError("没有这种导入内容：%(value)s", params={"value": value})
 
 
 class ImportMode(models.TextChoices):
@@ -22,13 +26,15 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    kind = models.CharField("导入内容", max_length=20, choices=ImportKind.choices)
+    kind = models.CharField("导入内容", max_length=40, validators=[validate_import_kind])
     mode = models.CharField(
         "导入方式", max_length=10, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING
     )
+    # What the kind needs besides the file, e.g. the year of 亩均 indicators.
+    params = models.JSONField("导入参数", default=dict, blank=True)
     filename = models.CharField("文件名", max_length=200)
-    # Holds ID and phone numbers in plain text: emptied once the job has finished.
-    content = models.BinaryField("文件内容")
+    # The file, encrypted (it holds ID and phone numbers); emptied once the job has ended.
+    content = models.BinaryField("文件内容（加密）")
     status = models.CharField(
         "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
@@ -43,13 +49,23 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The running worker's lease: renewed with progress; a stale one is swept.
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "导入任务"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}导入 {self.filename}"
+        return f"{self.kind_label}导入 {self.filename}"
+
+    @property
+    def kind_label(self) -> str:
+        from qinqing.core.importing import import_kind
+
+        spec = import_kind(self.kind)
+        return spec.label if spec else self.kind
 
     @property
     def progress_percent(self) -> int:

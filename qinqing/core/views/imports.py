@@ -12,7 +12,7 @@ from django.urls import path
 from qinqing.core import access, importing
 from qinqing.core.exporting import XLSX_TYPE, xlsx_response
 from qinqing.core.models import ImportJob
-from qinqing.core.models.imports import ImportKind, ImportMode
+from qinqing.core.models.imports import ImportMode
 from qinqing.core.services import Forbidden, InvalidInput
 
 MODE_CHOICES = [
@@ -30,10 +30,8 @@ MODE_CHOICES = [
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="导入内容",
-        choices=ImportKind.choices,
-        initial=ImportKind.ENTERPRISES,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择导入内容", "invalid_choice": "请选择企业或人员"},
+        error_messages={"required": "请选择导入内容", "invalid_choice": "请选择导入内容"},
     )
     mode = forms.ChoiceField(
         label="导入方式",
@@ -48,6 +46,17 @@ class UploadForm(forms.Form):
         error_messages={"required": "请选择要上传的文件", "empty": "文件是空的"},
     )
 
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(spec.kind, spec.label) for spec in kinds]
+        self.fields["kind"].initial = kinds[0].kind if kinds else None
+
+
+def uploadable_kinds(user) -> list[importing.ImportSpec]:
+    """Kinds this page uploads: those the user may import that need nothing but a file
+    (a kind with parameters, such as a year, is uploaded from its own module's page)."""
+    return [s for s in importing.import_kinds() if s.params_form is None and s.allows(user)]
+
 
 def _jobs(user):
     # The list needs neither the file nor the error report.
@@ -57,7 +66,8 @@ def _jobs(user):
 @login_required
 @permission_required("core.add_importjob", raise_exception=True)
 def import_list(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    kinds = uploadable_kinds(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -66,7 +76,7 @@ def import_list(request):
                 kind=form.cleaned_data["kind"],
                 mode=form.cleaned_data["mode"],
                 filename=upload.name,
-                content=upload.read(),
+                content=upload,
             )
         except Forbidden:
             raise PermissionDenied from None
@@ -75,7 +85,7 @@ def import_list(request):
                 form.add_error(name if name in form.fields else None, messages)
         else:
             return redirect("import-detail", job.pk)
-    context = {"form": form, "jobs": _jobs(request.user)[:20], "kinds": ImportKind.choices}
+    context = {"form": form, "jobs": _jobs(request.user)[:20], "kinds": kinds}
     return render(request, "core/imports/list.html", context, status=422 if form.errors else 200)
 
 
@@ -87,6 +97,7 @@ def import_detail(request, pk):
         "job": job,
         "shown_errors": job.errors[: importing.SHOWN_ERRORS],
         "error_rows": len({e["row"] for e in job.errors if e.get("row")}),
+        "result_url": importing.result_url(job),
     }
     if job.is_finished:
         context["ignored_columns"] = importing.ignored_columns(job)
@@ -106,10 +117,13 @@ def import_error_report(request, pk):
 @login_required
 @permission_required("core.add_importjob", raise_exception=True)
 def import_template(request, kind):
-    if kind not in importing.SPECS:
+    spec = importing.import_kind(kind)
+    if spec is None:
         raise Http404("没有这种导入模板")
-    name = f"{importing.spec_for(kind).label}导入模板.xlsx"
-    response = HttpResponse(importing.template_bytes(kind), content_type=XLSX_TYPE)
+    if not spec.allows(request.user):
+        raise PermissionDenied
+    name = f"{spec.label}导入模板.xlsx"
+    response = HttpResponse(importing.template_bytes(spec), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
