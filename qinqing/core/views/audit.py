@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from qinqing.core import access
 from qinqing.core.models import AuditEntry, User
-from qinqing.core.views.common import page_of, query_string
+from qinqing.core.views.common import id_param, page_of, query_string
 
 ACTION_LABELS = {
     AuditEntry.Action.CREATE: "新增",
@@ -169,7 +169,7 @@ def audit_list(request):
     errors, described = [], []
     content_type_label = request.GET.get("content_type", "").strip()
     object_pk = request.GET.get("object_pk", "").strip()
-    actor_id = request.GET.get("actor", "").strip()
+    actor_id = id_param(request.GET, "actor", "操作人")
     if content_type_label:
         app_label, _, model = content_type_label.lower().partition(".")
         try:
@@ -186,8 +186,8 @@ def audit_list(request):
         entries = entries.filter(object_pk=object_pk)
         latest = entries.order_by("-timestamp").first()
         described.append(latest.object_repr if latest else f"#{object_pk}")
-    if actor_id:
-        actor = User.objects.filter(pk=actor_id).first() if actor_id.isdigit() else None
+    if actor_id is not None:
+        actor = User.objects.filter(pk=actor_id).first()
         if actor is None:
             errors.append("操作人不存在")
             entries = entries.none()
