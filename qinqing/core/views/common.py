@@ -41,7 +41,7 @@ def page_of(request: HttpRequest, queryset) -> Page:
 def query_string(request: HttpRequest, **changes) -> str:
     """The current filters as a query string, without the page and export (for links)."""
     query = request.GET.copy()
-    for name in ("page", "export"):
+    for name in ("page", "export", "numbers"):
         query.pop(name, None)
     for name, value in changes.items():
         query[name] = value
