@@ -7,6 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "基础平台"
 
     def ready(self) -> None:
-        from qinqing.core import audit
+        from django.contrib.auth.signals import user_login_failed
+
+        from qinqing.core import audit, security
 
         audit.register_models()
+        user_login_failed.connect(
+            security.record_login_failure, dispatch_uid="qinqing-login-failed"
+        )

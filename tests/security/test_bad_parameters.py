@@ -64,3 +64,22 @@ def test_a_numeric_id_filter_still_filters(users, department):
     response = client_for(users["admin"]).get(f"/station/problems/?department={department.pk}")
 
     assert response.status_code == 200
+
+
+def test_a_garbage_forwarded_for_header_neither_breaks_a_write_nor_enters_the_audit_trail(
+    users, regions
+):
+    from qinqing.core.models import AuditEntry, Enterprise
+    from tests.test_pages import enterprise_form
+
+    client = client_for(users["admin"])
+    response = client.post(
+        "/enterprises/new/",
+        enterprise_form(regions),
+        HTTP_X_FORWARDED_FOR="not-an-address, 6.6.6.6",
+    )
+
+    assert response.status_code == 302
+    enterprise = Enterprise.objects.get(name="竹马新材料有限公司")
+    entry = AuditEntry.objects.get(object_pk=str(enterprise.pk), content_type__model="enterprise")
+    assert entry.remote_addr == "127.0.0.1"  # no proxy is trusted by default
