@@ -23,6 +23,7 @@ from qinqing.core.models import (
     Visit,
 )
 from qinqing.core.validators import validate_id_number, validate_industry_code, validate_uscc
+from tests.conftest import log_in
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -129,14 +130,14 @@ def test_every_printed_account_logs_in_with_its_printed_password(demo_output, db
     assert set(printed) == set(User.objects.values_list("username", flat=True))
     for username, row in printed.items():
         client = Client()
-        assert client.login(username=username, password=row[4]), username
+        assert log_in(client, username, row[4]).status_code == 302, username
         assert client.get("/").status_code == 200, username
     assert {user.role for user in User.objects.all()} == set(Role.values)
 
 
 def test_the_admin_account_can_use_the_django_admin(demo_output, db):
     client = Client()
-    client.login(username="admin", password=demo.DEMO_PASSWORD)
+    log_in(client, "admin", demo.DEMO_PASSWORD)
 
     assert client.get("/admin/").status_code == 200
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 
 from qinqing.core.models import (
     ApiToken,
@@ -70,13 +71,42 @@ class PersonAdmin(admin.ModelAdmin):
         return False  # people are added through the app, where numbers are validated
 
 
+class TemporaryPasswordCreationForm(AdminUserCreationForm):
+    """A new account's password is the admin's choice, so its owner must replace it."""
+
+    def save(self, commit=True):
+        self.instance.must_change_password = True
+        return super().save(commit)
+
+
+class TemporaryPasswordChangeForm(AdminPasswordChangeForm):
+    """A password an admin sets is temporary: its owner must replace it at next sign-in.
+
+    The flag's change is written to the audit trail (with the admin as actor) by
+    django-auditlog, like any change of an account.
+    """
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "role", "department", "is_active"]
-    list_filter = ["role", "is_active"]
+    add_form = TemporaryPasswordCreationForm
+    change_password_form = TemporaryPasswordChangeForm
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "department",
+        "is_active",
+        "must_change_password",
+    ]
+    list_filter = ["role", "is_active", "must_change_password"]
     search_fields = ["username", "full_name"]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username", "password", "must_change_password"]}),
         (
             "基本信息",
             {

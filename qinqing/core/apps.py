@@ -7,8 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "基础平台"
 
     def ready(self) -> None:
-        from qinqing.core import audit, import_kinds, letting
+        from django.contrib.auth.signals import user_login_failed
+
+        from qinqing.core import audit, import_kinds, letting, security
 
         audit.register_models()
         letting.install()
         import_kinds.register()
+        user_login_failed.connect(
+            security.record_login_failure, dispatch_uid="qinqing-login-failed"
+        )

@@ -4,6 +4,10 @@ Creates, changes and deletes of registered models are written by
 django-auditlog's signals, inside the same transaction as the change. Named
 events that are not a plain field change — a state transition, an unmasking —
 go through ``record_event`` from the service function that does them.
+
+ID and phone numbers in any free text of an entry (a purpose typed when
+unmasking, a visit's notes, a username) are masked when the entry is written:
+``AuditEntry.save`` masks every string it stores.
 """
 
 import contextlib
@@ -15,6 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from qinqing.core.middleware import current_request_id
 
 PERSONAL_FIELDS = ["id_number", "phone"]
+# Named events that read or try to reach data rather than change it.
+ACCESS_EVENTS = {"unmask", "export_personal_data", "login_failed"}
 
 
 def register_models() -> None:
@@ -44,6 +50,7 @@ def register_models() -> None:
             "is_active",
             "is_staff",
             "is_superuser",
+            "must_change_password",
         ],
         mask_fields=["phone"],
         m2m_fields={"regions", "groups", "user_permissions"},
@@ -60,8 +67,10 @@ def acting_as(actor):
     recorded with no actor), so we put the outer context back ourselves.
     """
     outer = auditlog_value.get(None)
+    # Keep the client address the request's middleware found.
+    remote_addr = (outer or {}).get("remote_addr")
     try:
-        with set_actor(actor):
+        with set_actor(actor, remote_addr=remote_addr):
             yield
     finally:
         if outer is not None:
@@ -75,7 +84,7 @@ def record_event(actor, obj, event: str, *, changes: dict | None = None, **detai
     """
     from qinqing.core.models import AuditEntry
 
-    action = AuditEntry.Action.ACCESS if event == "unmask" else AuditEntry.Action.UPDATE
+    action = AuditEntry.Action.ACCESS if event in ACCESS_EVENTS else AuditEntry.Action.UPDATE
     return AuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj.__class__),
         object_pk=str(obj.pk),
@@ -87,6 +96,28 @@ def record_event(actor, obj, event: str, *, changes: dict | None = None, **detai
         actor_email=getattr(actor, "email", "") or None,
         cid=current_request_id(),
         additional_data={"event": event, **details},
+    )
+
+
+def record_login_failure(username: str, ip_address: str | None):
+    """A failed login, filed under the account it named (or under the name, if none).
+
+    The password is never recorded; the username is, masked like any free text
+    (people do type a phone number into it).
+    """
+    from qinqing.core.models import AuditEntry, User
+
+    account = User.objects.filter(username=username).first()
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(account.pk) if account else "",
+        object_id=account.pk if account else None,
+        object_repr=str(account) if account else username,
+        action=AuditEntry.Action.ACCESS,
+        changes={},
+        cid=current_request_id(),
+        remote_addr=ip_address,
+        additional_data={"event": "login_failed", "username": username, "ip_address": ip_address},
     )
 
 

@@ -6,6 +6,8 @@ Error messages are in Chinese and name the field (``label``) and the problem.
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
 from qinqing.core import validators
@@ -155,6 +157,18 @@ class VisitForm(forms.ModelForm):
         if bool(enterprise) == bool(person):
             raise ValidationError("走访对象：请选择一家企业或一位人员（只能选一个）")
         return cleaned
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's password change (old password, new one twice, the password validators),
+    refusing the current password as the new one: a temporary password must be replaced."""
+
+    def clean_new_password2(self):
+        password = self.cleaned_data.get("new_password2")
+        # The hasher's own check: User.check_password may re-save an old hash.
+        if password and check_password(password, self.user.password):
+            raise ValidationError("新密码不能与当前密码相同", code="password_unchanged")
+        return password
 
 
 def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:

@@ -7,7 +7,13 @@ Validation errors come back as ``InvalidInput`` carrying the form's errors.
 from django.db import transaction
 
 from qinqing.core import access, audit
-from qinqing.core.forms import EnterpriseForm, PersonForm, VisitForm, form_errors
+from qinqing.core.forms import (
+    EnterpriseForm,
+    OwnPasswordChangeForm,
+    PersonForm,
+    VisitForm,
+    form_errors,
+)
 from qinqing.core.models import Enterprise, Person, User, Visit
 
 
@@ -101,6 +107,39 @@ def reveal_personal_data(actor: User, obj, fields: list[str], purpose: str = "")
     values = {field: getattr(obj, field) for field in fields}
     audit.record_event(actor, obj, "unmask", fields=fields, purpose=purpose)
     return values
+
+
+def reveal_personal_data_in_export(actor: User, people, filters: str = "") -> None:
+    """Allow an export of ``people`` with full numbers; audited with its size and filters.
+
+    The entry is recorded against the exporter's account: an export names no one record.
+    """
+    if not access.can_unmask(actor):
+        raise Forbidden("core.view_personal_data")
+    audit.record_event(
+        actor,
+        actor,
+        "export_personal_data",
+        fields=["id_number", "phone"],
+        rows=people.count(),
+        filters=filters,
+    )
+
+
+def do_change_own_password(user: User, data: dict) -> User:
+    """A user replaces their password (and so any temporary one an admin set); audited.
+
+    ``data``: old_password, new_password1, new_password2, checked by Django's
+    password validators (which refuse the demo password, see settings).
+    """
+    form = OwnPasswordChangeForm(user, data)
+    if not form.is_valid():
+        raise InvalidInput.from_form(form)
+    with transaction.atomic(), audit.acting_as(user):
+        user.must_change_password = False
+        form.save()
+        audit.record_event(user, user, "password_changed")
+    return user
 
 
 def restrict_region_choices(form, actor: User) -> None:

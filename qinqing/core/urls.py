@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinqing.core.views import audit, directory, home, imports, notifications, visits
+from qinqing.core.views import accounts, audit, directory, home, imports, notifications, visits
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,3 +11,4 @@ urlpatterns += imports.urlpatterns
 urlpatterns += directory.urlpatterns
 urlpatterns += visits.urlpatterns
 urlpatterns += audit.urlpatterns
+urlpatterns += accounts.urlpatterns

@@ -9,6 +9,7 @@ import datetime
 import re
 import unicodedata
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric, uscc
 
@@ -187,3 +188,38 @@ def validate_industry_code(value: str) -> str:
             f"行业代码门类应为 {section}，大类 {digits[:2]} 不属于门类 {letter}", code="section"
         )
     return digits
+
+
+# --- passwords ---------------------------------------------------------------
+
+
+class KnownPasswordValidator:
+    """Refuses passwords that are published: the demo accounts' shared password and its kin.
+
+    The demo command writes its accounts' hashes directly, so demo data keeps
+    working; any password a person chooses or an admin sets goes through here.
+    """
+
+    def _known(self) -> set[str]:
+        from qinqing.core.demo.registry import DEMO_PASSWORD
+
+        return {DEMO_PASSWORD, "qinqing", "qinqing123", "qinqing123456", "qingqing2026"}
+
+    def validate(self, password: str, user=None) -> None:
+        if password.strip().lower() in self._known():
+            raise ValidationError(
+                "该密码是公开的演示密码或常见密码，不能使用，请另设一个", code="password_known"
+            )
+
+    def get_help_text(self) -> str:
+        return "不能使用演示密码等公开的密码"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule, in Chinese (Django 5.2's own zh-Hans catalogue lacks this message)."""
+
+    def get_error_message(self) -> str:
+        return f"密码太短，至少需要 {self.min_length} 个字符"
+
+    def get_help_text(self) -> str:
+        return f"密码至少需要 {self.min_length} 个字符"

@@ -16,7 +16,7 @@ from qinqing.core import access, importing
 from qinqing.core.exporting import xlsx_response
 from qinqing.core.models import Enterprise, Role, User, Visit
 from qinqing.core.services import Forbidden, InvalidInput
-from qinqing.core.views.common import query_string
+from qinqing.core.views.common import id_param, query_string
 from qinqing.enterprise import indicators, services
 from qinqing.enterprise.forms import (
     IndicatorUploadForm,
@@ -144,8 +144,9 @@ def liaison_assign(request, enterprise_pk):
 @permission_required("enterprise.view_liaison", raise_exception=True)
 def visit_schedule(request):
     officer = request.user
-    if request.GET.get("officer") and access.sees_everything(request.user):
-        officer = get_object_or_404(User, pk=request.GET["officer"])
+    officer_id = id_param(request.GET, "officer", "服务员")
+    if officer_id is not None and access.sees_everything(request.user):
+        officer = get_object_or_404(User, pk=officer_id)
     schedule = services.visit_schedule(officer)
     return render(
         request,
@@ -174,8 +175,9 @@ def _problems(request):
         problems = problems.filter(case__kind=state)
     if request.GET.get("category") in ProblemCategory.values:
         problems = problems.filter(category=request.GET["category"])
-    if request.GET.get("department"):
-        problems = problems.filter(case__department_id=request.GET["department"])
+    department_id = id_param(request.GET, "department", "承办部门")
+    if department_id is not None:
+        problems = problems.filter(case__department_id=department_id)
     if request.GET.get("overdue"):
         problems = problems.filter(case__kind__in=WORKING, case__due_at__lt=timezone.now())
     if request.GET.get("q"):
@@ -257,8 +259,9 @@ def problem_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         visit = None
-        if request.POST.get("visit"):
-            visit = access.visible(Visit, request.user).filter(pk=request.POST["visit"]).first()
+        visit_id = id_param(request.POST, "visit", "走访记录")
+        if visit_id is not None:
+            visit = access.visible(Visit, request.user).filter(pk=visit_id).first()
         problem = services.do_record_problem(
             request.user,
             data["enterprise"],

@@ -5,6 +5,7 @@ The defaults give a development server on a SQLite file under ``var/`` that
 needs no other service.
 """
 
+import datetime
 import json
 import os
 from pathlib import Path
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # API docs from its bundled Swagger UI files, not a CDN (intranets)
     "auditlog",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "qinqing.core",
@@ -71,9 +73,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "qinqing.core.middleware.BadParameterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "qinqing.core.middleware.AuditlogMiddleware",
+    "qinqing.core.middleware.MustChangePasswordMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qinqing.urls"
@@ -112,14 +118,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "qinqing.core.access.RoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "qinqing.core.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "qinqing.core.validators.KnownPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -179,6 +191,24 @@ for _kind, _limits in json.loads(os.environ.get("QINQING_IMPORT_LIMITS") or "{}"
 # A running import whose heartbeat is older than this is taken to have lost its worker.
 QINQING_IMPORT_LEASE_SECONDS = int(os.environ.get("QINQING_IMPORT_LEASE_SECONDS", "600"))
 QINQING_IMPORT_RETRIES = int(os.environ.get("QINQING_IMPORT_RETRIES", "2"))
+
+# Login throttling (django-axes): after QINQING_LOGIN_FAILURE_LIMIT failed
+# logins for one account from one address, that pair is refused for
+# QINQING_LOGIN_COOLOFF_MINUTES (each refused attempt restarts the wait).
+# Per account *and* address, so nobody elsewhere can lock a colleague out by
+# typing wrong passwords for their name; ``manage.py axes_reset_username``
+# unlocks early.
+QINQING_TRUSTED_PROXY_COUNT = int(os.environ.get("QINQING_TRUSTED_PROXY_COUNT", "0"))
+AXES_FAILURE_LIMIT = int(os.environ.get("QINQING_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("QINQING_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "qinqing.core.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "qinqing.core.security.lockout_response"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，已暂时锁定，请稍后重试"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多，已锁定，请联系系统管理员解锁"
 
 # Audit trail (django-auditlog) writes to our append-only model.
 AUDITLOG_LOGENTRY_MODEL = "core.AuditEntry"

@@ -60,6 +60,11 @@ class User(AbstractUser):
     phone = EncryptedCharField("手机号（接收通知）", blank=True, default="")
     quiet_hours_start = models.TimeField("免打扰开始", null=True, blank=True)
     quiet_hours_end = models.TimeField("免打扰结束", null=True, blank=True)
+    must_change_password = models.BooleanField(
+        "须修改密码",
+        default=False,
+        help_text="由管理员设置的临时密码：登录后须先修改密码才能使用系统",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "账号"

@@ -3,6 +3,8 @@
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.db import models
 
+from qinqing.core.masking import mask_json, mask_text
+
 
 class AuditEntryIsAppendOnly(Exception):
     pass
@@ -39,6 +41,13 @@ class AuditEntry(AbstractLogEntry):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise AuditEntryIsAppendOnly("审计记录不可修改")
+        # Free text (a typed purpose, notes, a record's name) can carry ID and
+        # phone numbers; masked fields are masked already, this catches the rest.
+        self.object_repr = mask_text(self.object_repr or "")
+        self.changes_text = mask_text(self.changes_text or "")
+        self.changes = mask_json(self.changes)
+        self.serialized_data = mask_json(self.serialized_data)
+        self.additional_data = mask_json(self.additional_data)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

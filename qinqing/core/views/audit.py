@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from qinqing.core import access
 from qinqing.core.models import AuditEntry, User
-from qinqing.core.views.common import page_of, query_string
+from qinqing.core.views.common import id_param, page_of, query_string
 
 ACTION_LABELS = {
     AuditEntry.Action.CREATE: "新增",
@@ -35,6 +35,10 @@ EVENT_LABELS = {
     "import_indicators": "导入指标",
     "token_issued": "签发令牌",
     "token_revoked": "吊销令牌",
+    "export_personal_data": "导出敏感信息",
+    "login_failed": "登录失败",
+    "password_changed": "修改密码",
+    "password_reset": "重置密码",
 }
 DETAIL_LABELS = {
     "transition": "操作",
@@ -46,6 +50,10 @@ DETAIL_LABELS = {
     "graded": "评价数",
     "rows": "行数",
     "due_at": "期限",
+    "filters": "筛选条件",
+    "fields": "字段",
+    "username": "用户名",
+    "ip_address": "IP 地址",
 }
 M2M_OPERATIONS = {"add": "添加", "delete": "移除", "remove": "移除", "clear": "清空"}
 # Pages that show one record, by "app_label.model": the audit list links to them.
@@ -154,11 +162,12 @@ def _record_link(entry: AuditEntry) -> str:
 def _details(entry: AuditEntry) -> str:
     """A named event's own details (fields unmasked, purpose …), without the event name."""
     data = {k: v for k, v in (entry.additional_data or {}).items() if k != "event"}
+    fields = {"id_number": "身份证号", "phone": "手机号"}
+    if "fields" in data:
+        data["fields"] = "、".join(fields.get(f, f) for f in data["fields"])
     if entry.event == "unmask":
-        fields = {"id_number": "身份证号", "phone": "手机号"}
-        shown = "、".join(fields.get(f, f) for f in data.get("fields", []))
         purpose = data.get("purpose") or "未填写"
-        return f"字段：{shown}；事由：{purpose}"
+        return f"字段：{data.get('fields', '')}；事由：{purpose}"
     return "；".join(f"{DETAIL_LABELS.get(k, k)}：{v}" for k, v in data.items() if v)
 
 
@@ -169,7 +178,7 @@ def audit_list(request):
     errors, described = [], []
     content_type_label = request.GET.get("content_type", "").strip()
     object_pk = request.GET.get("object_pk", "").strip()
-    actor_id = request.GET.get("actor", "").strip()
+    actor_id = id_param(request.GET, "actor", "操作人")
     if content_type_label:
         app_label, _, model = content_type_label.lower().partition(".")
         try:
@@ -186,8 +195,8 @@ def audit_list(request):
         entries = entries.filter(object_pk=object_pk)
         latest = entries.order_by("-timestamp").first()
         described.append(latest.object_repr if latest else f"#{object_pk}")
-    if actor_id:
-        actor = User.objects.filter(pk=actor_id).first() if actor_id.isdigit() else None
+    if actor_id is not None:
+        actor = User.objects.filter(pk=actor_id).first()
         if actor is None:
             errors.append("操作人不存在")
             entries = entries.none()

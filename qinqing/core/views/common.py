@@ -1,4 +1,4 @@
-"""Helpers shared by the list, detail and form pages: paging, exports, form errors."""
+"""Helpers shared by the list, detail and form pages: parameters, paging, exports, form errors."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -12,8 +12,26 @@ from django.shortcuts import render
 
 from qinqing.core import services
 from qinqing.core.exporting import xlsx_response
+from qinqing.core.middleware import BadParameter
 
 PAGE_SIZE = 50
+# A bigint has at most 19 digits; 18 keeps every accepted id within its range.
+_ID_DIGITS = 18
+
+
+def id_param(params, name: str, label: str) -> int | None:
+    """The record id in ``params[name]`` (a query or form), None when absent.
+
+    Anything but digits is refused with a 400 naming the parameter
+    (``BadParameter``, answered by ``BadParameterMiddleware``), rather than
+    reaching the database as a filter it cannot run.
+    """
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > _ID_DIGITS:
+        raise BadParameter(name, f"参数“{name}”（{label}）应为数字编号")
+    return int(raw)
 
 
 def page_of(request: HttpRequest, queryset) -> Page:
@@ -23,7 +41,7 @@ def page_of(request: HttpRequest, queryset) -> Page:
 def query_string(request: HttpRequest, **changes) -> str:
     """The current filters as a query string, without the page and export (for links)."""
     query = request.GET.copy()
-    for name in ("page", "export"):
+    for name in ("page", "export", "numbers"):
         query.pop(name, None)
     for name, value in changes.items():
         query[name] = value

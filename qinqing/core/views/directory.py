@@ -181,6 +181,11 @@ PERSON_COLUMNS = [
     ("所属区划", lambda p: p.region.full_name),
 ]
 
+PERSON_COLUMNS_IN_FULL = [
+    (header, {"身份证号": lambda p: p.id_number, "手机号": lambda p: p.phone}.get(header, value))
+    for header, value in PERSON_COLUMNS
+]
+
 _NUMBER_LIKE = re.compile(r"^\+?[0-9]{6,}[0-9X]?$")
 
 
@@ -223,6 +228,10 @@ def person_list(request):
         if query:
             people = people.filter(name__icontains=query)
         context["query"] = query
+        if wants_export(request) and request.GET.get("numbers") == "full":
+            filters = query_string(request)
+            call_service(services.reveal_personal_data_in_export, user, people, filters)
+            return export("人员（含完整号码）", PERSON_COLUMNS_IN_FULL, people.iterator())
         if wants_export(request):
             return export("人员", PERSON_COLUMNS, people.iterator())
     context.update(page=page_of(request, people), filters=query_string(request))
