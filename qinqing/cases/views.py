@@ -241,7 +241,11 @@ def kpi_page(request):
         access.visible(Case, request.user), group_by=group_by, start=start, end=end
     )
     total = case_kpis.total_of(rows)
-    indicators = [case_kpis.INDICATORS[code] for code in case_kpis.applicable()]
+    # The rows already carry the applicable indicators; ask again only when there are none.
+    if rows:
+        indicators = [figure.indicator for figure in total.figures.values()]
+    else:
+        indicators = [case_kpis.INDICATORS[code] for code in case_kpis.applicable()]
     if request.GET.get("export") == "xlsx":
         return _kpi_export(group_by, month, indicators, rows, total)
     rates = [indicator for indicator in indicators if indicator.is_rate]
