@@ -94,16 +94,18 @@ def figure_cases(
     return cases.filter(kpis.indicator_filter(indicator, part, applicable[indicator], now))
 
 
-def describe(*, indicator: str, part: str, group_by: str, key: str | None) -> str:
-    """A heading for a drill-down list, e.g. "区经商局 · 响应率 · 分子"."""
-    from qinqing.cases.models import Case
+def describe(cases: QuerySet, *, indicator: str, part: str, group_by: str, key) -> str:
+    """A heading for a drill-down list, e.g. "区经商局 · 响应率 · 分子".
 
+    The group's name is read from ``cases`` (the user's visible cases), so a
+    group the user sees nothing of is named alike whether it exists or not.
+    """
     label = "全部"
-    key_field = kpis.GROUPS[group_by][0]
+    key_field, label_field = kpis.GROUPS[group_by]
     if key_field is not None:
         if key in (None, "", NO_KEY):
             label = "（未派单）"
         else:
-            related = Case._meta.get_field(key_field.removesuffix("_id")).related_model
-            label = related.objects.filter(pk=key).values_list("name", flat=True).first() or "—"
+            group_cases = cases.filter(**{key_field: int(key)})
+            label = group_cases.values_list(label_field, flat=True).first() or "—"
     return f"{label} · {kpis.INDICATORS[indicator].label} · {PARTS[part]}"

@@ -344,12 +344,15 @@ def kpi_cases(request):
         "key": request.GET.get("key"),
         "month": request.GET.get("month", ""),
     }
+    visible = access.visible(Case, request.user)
     try:
-        cases = drilldown.figure_cases(access.visible(Case, request.user), **params)
+        cases = drilldown.figure_cases(visible, **params)
     except InvalidInput as exc:
         problems = [f"{exc.labels.get(f, f)}：{m}" for f, ms in exc.errors.items() for m in ms]
         return render(request, "cases/kpi_cases.html", {"problems": problems}, status=422)
-    title = drilldown.describe(**{k: params[k] for k in ("indicator", "part", "group_by", "key")})
+    title = drilldown.describe(
+        visible, **{k: params[k] for k in ("indicator", "part", "group_by", "key")}
+    )
     indicator = case_kpis.INDICATORS[params["indicator"]]
     return _queue(
         request,

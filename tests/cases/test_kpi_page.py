@@ -56,6 +56,7 @@ def test_a_department_figure_lists_only_that_departments_cases(four_cases, offic
     overdue = client.get(link_to(unassigned, "1", "overdue")).content.decode()
 
     assert listed(returned) == numbers("B")
+    assert "区经商局 · 退单率 · 分子" in returned
     assert listed(overdue) == numbers("D")
 
 
@@ -105,9 +106,15 @@ def test_the_table_exports_with_a_sheet_of_definitions(four_cases, office):  # n
 
 def test_the_drill_down_keeps_to_the_cases_the_user_may_see(four_cases, office):  # noqa: F811
     url = f"/cases/kpis/cases/?indicator=response_rate&part=denominator&group=total&{MARCH}"
+    economy = (
+        "/cases/kpis/cases/?indicator=return_rate&group=department"
+        f"&key={office['economy'].pk}&{MARCH}"
+    )
 
-    outsider = client_for(office["outsider"]).get(url)
-    assert outsider.status_code == 200 and listed(outsider.content.decode()) == set()
+    outsider = client_for(office["outsider"])
+    assert listed(outsider.get(url).content.decode()) == set()
+    page = outsider.get(economy).content.decode()
+    assert listed(page) == set() and "区经商局" not in page
     assert client_for(office["economy_handler"]).get(url).status_code == 403
 
 
