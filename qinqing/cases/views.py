@@ -272,7 +272,9 @@ def kpi_page(request):
 
 def _kpi_row(row: case_kpis.KpiRow, group_by: str, month: str) -> dict:
     """A table row: each figure with the links to the cases behind its parts."""
-    base = {"group": group_by, "key": drilldown.key_param(row.key), "month": month}
+    base = {"group": group_by, "key": drilldown.key_param(row.key)}
+    if month:
+        base["month"] = month
     url = reverse("case-kpi-cases")
 
     def link(code, part):
