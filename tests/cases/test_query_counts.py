@@ -17,6 +17,7 @@ QUEUE_PAGE = 10  # + departments, count, unread notifications, the page of cases
 CASE_PAGE = 12  # + the case, its transitions and their sources, notifications, events, files
 STEP_PAGE = 19  # the step: state limit, UPDATE, event, audit (reload), inbox read; redirect
 KPI_PAGE = 9  # + the applicable indicators, the one grouped query, notifications
+KPI_CASES = 11  # + the applicable indicators, the group name, count, notifications, the cases
 API_LIST = 8  # + count, the page of cases
 API_CASE = 14  # visibility checked twice; + case, transitions, events, files, children
 API_STEP = 31  # the step as on the page, then the case as GET answers it
@@ -148,3 +149,21 @@ def test_the_kpi_page_costs_the_same_for_5_and_30_cases(
         page = client.get("/cases/kpis/?group=case_type").content.decode()
 
     assert '<th scope="row">一般事项</th><td>30</td>' in page
+
+
+def test_the_cases_behind_a_kpi_figure_cost_the_same_for_5_and_30(
+    office, dispatched, django_assert_num_queries
+):
+    client = client_for(office["dispatcher"])
+    economy = office["economy"].pk
+    url = (
+        f"/cases/kpis/cases/?indicator=return_rate&part=denominator&group=department&key={economy}"
+    )
+    dispatched(5)
+    with django_assert_num_queries(KPI_CASES):
+        few = client.get(url).content.decode()
+    dispatched(25)
+    with django_assert_num_queries(KPI_CASES):
+        many = client.get(url).content.decode()
+
+    assert (listed(few), listed(many)) == (5, 30)
