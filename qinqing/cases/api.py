@@ -193,7 +193,9 @@ def _detail(request, case):
 
 
 def _get(request, case_id) -> Case:
-    return access.access_object(request.auth, _cases(request), case_id)
+    # access_object applies the visibility rule itself: start from the plain queryset.
+    related = ("case_type", "state", "region", "department", "assignee", "claimed_by")
+    return access.access_object(request.auth, Case.objects.select_related(*related), case_id)
 
 
 def _department(request, department_id):

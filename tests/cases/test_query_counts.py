@@ -19,8 +19,8 @@ STEP_PAGE = 19  # the step: state limit, UPDATE, event, audit (reload), inbox re
 KPI_PAGE = 9  # + the applicable indicators, the one grouped query, notifications
 KPI_CASES = 11  # + the applicable indicators, the group name, count, notifications, the cases
 API_LIST = 8  # + count, the page of cases
-API_CASE = 14  # visibility checked twice; + case, transitions, events, files, children
-API_STEP = 31  # the step as on the page, then the case as GET answers it
+API_CASE = 12  # visibility (case types, the case); transitions, events, files, children
+API_STEP = 27  # the step as on the page, then the case as GET answers it
 
 
 @pytest.fixture
