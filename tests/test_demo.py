@@ -173,11 +173,13 @@ def test_the_resident_account_is_cai_the_73_year_old_veteran_of_baibu(demo_outpu
     assert cai.visits.filter(notes__contains="助听器").exists()
 
 
-def test_the_enterprise_account_belongs_to_an_enterprise_of_zhuma(demo_output, db):
-    account = User.objects.get(role=Role.ENTERPRISE)
+def test_every_enterprise_account_belongs_to_an_enterprise_of_zhuma(demo_output, db):
+    accounts = User.objects.filter(role=Role.ENTERPRISE)
 
-    assert account.enterprise.region.name == "竹马乡"
-    assert list(access.visible(Enterprise, account)) == [account.enterprise]
+    assert accounts.filter(username="longteng").exists()
+    for account in accounts:
+        assert account.enterprise.region.name == "竹马乡"
+        assert list(access.visible(Enterprise, account)) == [account.enterprise]
 
 
 def test_visits_cover_every_zhuma_enterprise_within_the_year_before_the_reference_date(
@@ -309,3 +311,36 @@ def test_the_service_station_shows_the_figures_of_scenario_4(demo_output, db):
     assert grades.count() == 87
     assert set(grades.values_list("grade", flat=True)) == {"A", "B", "C", "D"}
     assert grades.filter(low_efficiency=True).count() == 8
+
+
+def test_instant_calls_are_placed_by_enterprises_and_signed_by_their_liaisons(demo_output, db):
+    from django.db.models import F
+
+    from qinqing.cases.models import ACTIVE_KINDS, Case, StateKind
+    from qinqing.enterprise.models import Liaison, Problem
+
+    calls = Case.objects.filter(case_type__code="enterprise_call").select_related("requester")
+    officers = dict(Liaison.objects.values_list("enterprise_id", "officer_id"))
+    assert calls.count() == 52
+    for call in calls:
+        assert call.requester.role == Role.ENTERPRISE
+        assert call.requester.enterprise_id == call.enterprise_id
+    responded = calls.filter(responded_at__isnull=False)
+    for call in responded:
+        # The response is the liaison's 签收, at the moment it was signed.
+        [signed] = call.events.filter(transition__in=["sign", "sign_and_start"])
+        assert signed.actor_id == officers[call.enterprise_id]
+        assert signed.created_at == call.responded_at
+    late = responded.filter(responded_at__gt=F("respond_due_at")).count()
+    assert (late, responded.count()) == (8, 50)
+    closed = calls.filter(kind=StateKind.CLOSED)
+    assert closed.count() == 43
+    assert not closed.filter(solved__isnull=True).exists()  # 解决 recorded at every 回访
+    assert closed.filter(solved=False).exists() and closed.filter(solved=True).exists()
+    for call in closed:
+        surveys = call.events.filter(transition__in=["satisfied", "unsatisfied"])
+        assert set(surveys.values_list("actor", flat=True)) == {call.requester_id}
+    assert calls.filter(kind__in=ACTIVE_KINDS, responded_at__isnull=True).count() == 2
+    # Every call is on the problem list as a call; no other problem claims to be one.
+    assert Problem.objects.filter(source="call").count() == 52
+    assert not Problem.objects.filter(source="call").exclude(case__in=calls).exists()

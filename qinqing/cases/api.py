@@ -10,8 +10,8 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from qinqing.cases import drilldown, services
 from qinqing.cases import kpis as case_kpis
-from qinqing.cases import services
 from qinqing.cases.models import ACTIVE_KINDS, Case, CaseType, Priority, StateKind
 from qinqing.core import access
 from qinqing.core.api.schemas import errors
@@ -193,7 +193,9 @@ def _detail(request, case):
 
 
 def _get(request, case_id) -> Case:
-    return access.access_object(request.auth, _cases(request), case_id)
+    # access_object applies the visibility rule itself: start from the plain queryset.
+    related = ("case_type", "state", "region", "department", "assignee", "claimed_by")
+    return access.access_object(request.auth, Case.objects.select_related(*related), case_id)
 
 
 def _department(request, department_id):
@@ -257,24 +259,51 @@ def list_cases(
     return cases.order_by("due_at", "pk")
 
 
-@router.get("/cases/kpis", response=list[KpiOut], summary="办理考核指标")
+@router.get(
+    "/cases/kpis",
+    response={200: list[KpiOut], **errors(403, 422)},
+    summary="办理考核指标",
+)
 def case_kpi_rows(request, group_by: str = "department", month: str | None = None):
-    """group_by：department / case_type / total；month：登记月份，如 2026-03。"""
+    """group_by：department / case_type / region / total；month：登记月份，如 2026-03。"""
     if not request.auth.has_perm("cases.view_kpi"):
         raise Forbidden("cases.view_kpi")
-    if group_by not in case_kpis.GROUPS:
-        raise HttpError(422, "group_by 应为 department、case_type 或 total")
-    start = end = None
-    if month:
-        try:
-            year, number = (int(part) for part in month.split("-"))
-            start, end = case_kpis.month_bounds(year, number)
-        except ValueError:
-            raise HttpError(422, "month：月份格式应为 2026-03") from None
+    group_by = drilldown.group(group_by)
+    start, end = drilldown.period(month)
     rows = case_kpis.kpis(
         access.visible(Case, request.auth), group_by=group_by, start=start, end=end
     )
     return [row.as_dict() for row in rows]  # figures per flow-declared indicator
+
+
+@router.get(
+    "/cases/kpis/cases",
+    response={200: list[CaseOut], **errors(403, 422)},
+    summary="考核指标明细：计入某个数字的事项",
+)
+@paginate
+def case_kpi_cases(
+    request,
+    indicator: str,
+    part: str = "numerator",
+    group_by: str = "total",
+    key: str | None = None,
+    month: str | None = None,
+):
+    """与 /cases/kpis 的一个数字对应：indicator 指标代码；part 为 numerator（分子）或
+    denominator（分母）；group_by 与 key 为该数字所在行（key 取该行的 key，未派单为 none；
+    合计行用 group_by=total）；month 为登记月份，如 2026-03。"""
+    if not request.auth.has_perm("cases.view_kpi"):
+        raise Forbidden("cases.view_kpi")
+    cases = drilldown.figure_cases(
+        _cases(request),
+        indicator=indicator,
+        part=part,
+        group_by=group_by,
+        key=key,
+        month=month,
+    )
+    return cases.order_by("due_at", "pk")
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="事项详情与办理记录")

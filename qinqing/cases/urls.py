@@ -8,6 +8,7 @@ urlpatterns = [
     path("dispatch/", views.dispatch_queue, name="case-dispatch-queue"),
     path("board/", views.claim_board, name="case-board"),
     path("kpis/", views.kpi_page, name="case-kpis"),
+    path("kpis/cases/", views.kpi_cases, name="case-kpi-cases"),
     path("new/", views.case_create, name="case-create"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/do/<slug:code>/", views.case_transition, name="case-transition"),

@@ -1,15 +1,20 @@
 """Case pages: my queue, the department queue, a case with its timeline, the claim board."""
 
+from io import BytesIO
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from openpyxl import load_workbook
 
+from qinqing.cases import drilldown, services
 from qinqing.cases import kpis as case_kpis
-from qinqing.cases import services
 from qinqing.cases.forms import (
     OpenCaseForm,
     SuperviseForm,
@@ -62,8 +67,10 @@ def _listing(cases):
     return cases.select_related("case_type", "state", "department", "assignee", "enterprise")
 
 
-def _queue(request, cases, title: str, template="cases/queue.html"):
-    kind = request.GET.get("kind", "active")
+def _queue(
+    request, cases, title: str, template="cases/queue.html", default_kind="active", extra=None
+):
+    kind = request.GET.get("kind", default_kind)
     if kind == "active":
         cases = cases.filter(kind__in=ACTIVE_KINDS)
     elif kind in StateKind.values:
@@ -84,6 +91,7 @@ def _queue(request, cases, title: str, template="cases/queue.html"):
             "kinds": StateKind.choices,
             "filters": query_string(request),
             "now": timezone.now(),
+            **(extra or {}),
         },
     )
 
@@ -279,35 +287,138 @@ def case_create(request):
 @permission_required("cases.view_kpi", raise_exception=True)
 def kpi_page(request):
     group_by = request.GET.get("group", "department")
-    if group_by not in case_kpis.GROUPS:
+    if group_by not in case_kpis.GROUPS or group_by == "total":
         group_by = "department"
-    start = end = None
     month = request.GET.get("month", "")
-    if month:
-        try:
-            year, number = (int(part) for part in month.split("-"))
-            start, end = case_kpis.month_bounds(year, number)
-        except ValueError:
-            messages.error(request, "月份格式应为 2026-03")
+    try:
+        start, end = drilldown.period(month)
+    except InvalidInput as exc:
+        messages.error(request, exc.errors["month"][0])
+        month, start, end = "", None, None
     rows = case_kpis.kpis(
         access.visible(Case, request.user), group_by=group_by, start=start, end=end
     )
     total = case_kpis.total_of(rows)
+    # The rows already carry the applicable indicators; ask again only when there are none.
+    if rows:
+        indicators = [figure.indicator for figure in total.figures.values()]
+    else:
+        indicators = [case_kpis.INDICATORS[code] for code in case_kpis.applicable()]
+    if request.GET.get("export") == "xlsx":
+        return _kpi_export(group_by, month, indicators, rows, total)
+    rates = [indicator for indicator in indicators if indicator.is_rate]
+    chart = request.GET.get("chart", "on_time_rate")
+    chart = next((i for i in rates if i.code == chart), rates[0] if rates else None)
     return render(
         request,
         "cases/kpis.html",
         {
-            "rows": rows,
-            "total": total,
-            "total_rates": [
-                total.response_rate,
-                total.on_time_rate,
-                total.solve_rate,
-                total.satisfaction_rate,
-                total.return_rate,
-                total.reopen_rate,
-            ],
+            "indicators": indicators,
+            "rows": [_kpi_row(row, group_by, month) for row in rows],
+            "total": _kpi_row(total, "total", month) if rows else None,
             "group_by": group_by,
+            "group_label": drilldown.GROUP_LABELS[group_by],
+            "groups": [(c, label) for c, label in drilldown.GROUP_LABELS.items() if c != "total"],
             "month": month,
+            "rates": rates,
+            "chart": chart,
+            "bars": _bars(rows, chart),
+            "filters": query_string(request),
         },
+    )
+
+
+def _kpi_row(row: case_kpis.KpiRow, group_by: str, month: str) -> dict:
+    """A table row: each figure with the links to the cases behind its parts."""
+    base = {"group": group_by, "key": drilldown.key_param(row.key)}
+    if month:
+        base["month"] = month
+    url = reverse("case-kpi-cases")
+
+    def link(code, part):
+        return f"{url}?{urlencode({'indicator': code, 'part': part, **base})}"
+
+    return {
+        "label": row.label,
+        "cases": row.cases,
+        "cells": [
+            {
+                "figure": figure,
+                "numerator_url": link(code, "numerator"),
+                "denominator_url": link(code, "denominator") if figure.indicator.is_rate else "",
+            }
+            for code, figure in row.figures.items()
+        ],
+    }
+
+
+def _bars(rows, indicator) -> list[dict]:
+    """One bar per group for the chosen rate; a group without a denominator has no bar."""
+    if indicator is None:
+        return []
+    return [
+        {"label": row.label, "value": row.figures[indicator.code].value}
+        for row in rows
+        if indicator.code in row.figures
+    ]
+
+
+def _kpi_export(group_by, month, indicators, rows, total):
+    headers = [
+        drilldown.GROUP_LABELS[group_by],
+        "事项数",
+        *(f"{i.label}（{i.unit}）" for i in indicators),
+    ]
+    table = [
+        [row.label, row.cases, *(_figure_value(row, i.code) for i in indicators)]
+        for row in [*rows, total]
+    ]
+    title = f"考核指标-{month}" if month else "考核指标"
+    response = xlsx_response(title, headers, table)
+    # The definitions travel with the figures, on a second sheet.
+    book = load_workbook(BytesIO(response.content))
+    sheet = book.create_sheet("指标定义")
+    sheet.append(["指标", "单位", "定义"])
+    for indicator in indicators:
+        sheet.append([indicator.label, indicator.unit, indicator.definition])
+    sheet.column_dimensions["C"].width = 80
+    buffer = BytesIO()
+    book.save(buffer)
+    response.content = buffer.getvalue()
+    return response
+
+
+def _figure_value(row, code):
+    figure = row.figures.get(code)
+    return figure.value if figure else None
+
+
+@login_required
+@permission_required("cases.view_kpi", raise_exception=True)
+def kpi_cases(request):
+    """The cases behind one KPI figure, with the same access rule as the KPI page."""
+    params = {
+        "indicator": request.GET.get("indicator", ""),
+        "part": request.GET.get("part", "numerator"),
+        "group_by": request.GET.get("group", "total"),
+        "key": request.GET.get("key"),
+        "month": request.GET.get("month", ""),
+    }
+    visible = access.visible(Case, request.user)
+    try:
+        cases = drilldown.figure_cases(visible, **params)
+    except InvalidInput as exc:
+        problems = [f"{exc.labels.get(f, f)}：{m}" for f, ms in exc.errors.items() for m in ms]
+        return render(request, "cases/kpi_cases.html", {"problems": problems}, status=422)
+    title = drilldown.describe(
+        visible, **{k: params[k] for k in ("indicator", "part", "group_by", "key")}
+    )
+    indicator = case_kpis.INDICATORS[params["indicator"]]
+    return _queue(
+        request,
+        cases,
+        title,
+        template="cases/kpi_cases.html",
+        default_kind="all",
+        extra={"indicator": indicator, "params": params},
     )

@@ -1,16 +1,19 @@
 """Demo data of the enterprise service station (竹马乡), run by ``manage.py demo``.
 
 The figures of SCENARIO 4: 87/87 liaisons, 300+ problems solved (and some still
-open, in every state), group sessions, 300 亩 of land recovered, 8
-low-efficiency enterprises on 56.54 亩 remediated, and a year of 亩均 grades.
+open, in every state), instant calls from enterprise accounts signed by their
+liaisons, group sessions, 300 亩 of land recovered, 8 low-efficiency
+enterprises on 56.54 亩 remediated, and a year of 亩均 grades.
 """
 
 import datetime
 from decimal import Decimal
 
-from qinqing.cases.models import Priority
+from qinqing.cases.calendar import is_working_day
+from qinqing.cases.models import Case, Priority
 from qinqing.cases.services import do_open_case, do_transition
-from qinqing.core.demo import DemoContext, demo_step
+from qinqing.core.demo import DemoContext, demo_step, ensure_account
+from qinqing.core.models import Role
 from qinqing.core.notifications.services import silenced
 from qinqing.enterprise import services
 from qinqing.enterprise.models import (
@@ -115,7 +118,8 @@ def problems(ctx: DemoContext) -> None:
                 case=case,
                 enterprise=enterprise,
                 category=category,
-                source="visit" if index % 3 else "call",
+                # Instant calls come from enterprise accounts (``instant_calls`` below).
+                source="visit" if index % 3 else "staff",
             )
             owner = ctx.departments[ROUTES[category]]
             wrong = ctx.departments["区统计局" if owner.name != "区统计局" else "区经商局"]
@@ -144,6 +148,107 @@ def problems(ctx: DemoContext) -> None:
                         actor = ctx.actor
                 case = do_transition(actor, case, step, now=moment, **extra)
     ctx.count("问题清单", Problem.objects.count())
+
+
+# Enterprise accounts that place the instant calls: (username, contact person).
+CALLERS = [
+    ("qiye01", "陈立新"),
+    ("qiye02", "王建勇"),
+    ("qiye03", "刘美华"),
+    ("qiye04", "杨伟东"),
+    ("qiye05", "赵红英"),
+    ("qiye06", "黄志刚"),
+    ("qiye07", "吴国平"),
+]
+CALL_TITLES = [
+    "厂区停电，请协调供电抢修",
+    "货车进出受阻，门口道路施工未设便道",
+    "急需办理出口产品原产地证明",
+    "消防检查整改事项咨询",
+    "新招员工子女入学手续咨询",
+    "厂区污水管道堵塞外溢",
+    "银行贷款到期续贷需政府协调",
+    "环保在线监测设备报警，需指导处置",
+]
+# How far each call has come after the liaison's 签收: (how many, signed late, steps after it)
+CALL_OUTCOMES = [
+    (34, False, ["reply", "satisfied"]),
+    (6, True, ["reply", "satisfied"]),
+    (3, False, ["reply", "unsatisfied", "reply", "satisfied"]),
+    (3, False, ["reply"]),
+    (2, False, []),
+    (2, True, []),
+]
+UNSIGNED_CALLS = 2  # dispatched to the liaison, not yet signed
+
+
+@demo_step("enterprise.instant_calls", after=["enterprise.problems"])
+def instant_calls(ctx: DemoContext) -> None:
+    """即时呼叫 through the real path: the enterprise account calls, its liaison signs.
+
+    The response is the liaison's 签收, most within the two working hours, some
+    late; most calls are answered and surveyed by the enterprise that called,
+    never by the liaison who answered (maker-checker); a few are still open.
+    """
+    zhuma = ctx.enterprises["zhuma"]
+    callers = [ctx.users["longteng"]] + [
+        ensure_account(
+            ctx,
+            username,
+            role=Role.ENTERPRISE,
+            full_name=name,
+            enterprise=enterprise,
+            note="即时呼叫",
+        )
+        for (username, name), enterprise in zip(
+            CALLERS, [e for e in zhuma if e != ctx.named["longteng"]], strict=False
+        )
+    ]
+    calls = Case.objects.filter(case_type__code=services.INSTANT_CALL, enterprise__in=zhuma)
+    if calls.exists():
+        ctx.count("即时呼叫", calls.count())
+        return
+    rng = ctx.rng("enterprise.instant_calls")
+    plan = [(late, steps) for count, late, steps in CALL_OUTCOMES for _ in range(count)]
+    rng.shuffle(plan)
+    # Calls still open are the most recent ones; the unsigned come last of all.
+    plan.sort(key=lambda outcome: outcome[1][-1:] != ["satisfied"])
+    plan += [None] * UNSIGNED_CALLS
+    with silenced():
+        for index, outcome in enumerate(plan):
+            # About one call every other day over the last months, in office hours.
+            day = _next_working_day(ctx.days_before(5 + 2 * (len(plan) - index)))
+            moment = ctx.local_datetime(day, datetime.time(rng.randint(8, 16), rng.randint(0, 59)))
+            caller = callers[index % len(callers)]
+            title = rng.choice(CALL_TITLES)
+            case = services.do_instant_call(
+                caller, title, description=f"{caller.enterprise.name}：{title}", now=moment
+            )
+            if outcome is None:
+                continue
+            late, steps = outcome
+            liaison = case.assignee
+            if late:
+                moment = case.respond_due_at + datetime.timedelta(minutes=rng.randint(20, 600))
+            else:
+                moment += (case.respond_due_at - moment) * rng.uniform(0.1, 0.9)
+            case = do_transition(liaison, case, "sign_and_start", now=moment)
+            for step in steps:
+                moment += datetime.timedelta(hours=rng.randint(2, 40))
+                if step == "reply":
+                    case = do_transition(liaison, case, "reply", note="已上门协调解决", now=moment)
+                else:
+                    # 解决 is recorded at 回访, never assumed; the caller surveys, not the liaison.
+                    extra = {"note": "问题尚未解决"} if step == "unsatisfied" else {}
+                    solved = step == "satisfied" and rng.random() > 0.1
+                    case = do_transition(caller, case, step, solved=solved, now=moment, **extra)
+    ctx.count("即时呼叫", calls.count())
+
+
+def _next_working_day(day: datetime.date) -> datetime.date:
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
 
 
 @demo_step("enterprise.sessions", after=["enterprise.liaisons"])

@@ -84,8 +84,17 @@ def visit_schedule(officer: User, today: datetime.date | None = None) -> list[di
 # --- instant call and the problem list ------------------------------------------
 
 
-def do_instant_call(actor: User, title: str, description: str = "", urgent: bool = False):
-    """即时呼叫: an enterprise user's request, routed straight to its liaison."""
+def do_instant_call(
+    actor: User,
+    title: str,
+    description: str = "",
+    urgent: bool = False,
+    now: datetime.datetime | None = None,
+):
+    """即时呼叫: an enterprise user's request, routed straight to its liaison.
+
+    ``now`` backdates the call (history loaded by the demo); by default it is now.
+    """
     if actor.role != Role.ENTERPRISE or not actor.enterprise_id:
         raise Forbidden("enterprise.instant_call")
     enterprise = actor.enterprise
@@ -100,10 +109,11 @@ def do_instant_call(actor: User, title: str, description: str = "", urgent: bool
             requester=actor,
             enterprise=enterprise,
             priority=Priority.URGENT if urgent else Priority.NORMAL,
+            now=now,
         )
         if liaison and liaison.officer.department_id:
             # Routed by rule, as the platform: 受理 and 派单 to the liaison's department.
-            case = do_transition(None, case, "accept", note="即时呼叫自动受理")
+            case = do_transition(None, case, "accept", note="即时呼叫自动受理", now=now)
             case = do_transition(
                 None,
                 case,
@@ -111,6 +121,7 @@ def do_instant_call(actor: User, title: str, description: str = "", urgent: bool
                 department=liaison.officer.department,
                 assignee=liaison.officer,
                 note=f"派给联企服务员 {liaison.officer}",
+                now=now,
             )
         Problem.objects.create(
             case=case, enterprise=enterprise, category="other", source=ProblemSource.CALL
