@@ -165,6 +165,9 @@ QINQING_FIELD_KEY_FILE = VAR_DIR / "field.key"
 # Values under them stay readable until manage.py rotate_field_key has moved them.
 QINQING_FIELD_KEY_PREVIOUS = os.environ.get("QINQING_FIELD_KEY_PREVIOUS", "")
 
+# Backups (manage.py backup / restore) keep ID and phone numbers encrypted in the dump.
+SERIALIZATION_MODULES = {"qinqing-json": "qinqing.core.backup_format"}
+
 # Notifications: which delivery channels run besides the in-app inbox.
 QINQING_NOTIFY_CHANNELS = env_list("QINQING_NOTIFY_CHANNELS", "console")
 QINQING_NOTIFY_FILE = Path(os.environ.get("QINQING_NOTIFY_FILE", VAR_DIR / "notifications.log"))
