@@ -159,12 +159,6 @@ def lookup_hash(value: str) -> LookupHash:
     return LookupHash(current, previous)
 
 
-def key_id(master_key: str) -> str:
-    """A short fingerprint naming a master key without revealing it."""
-    raw = _decode_key(master_key, "密钥")
-    return _derive(raw, b"qinqing key id").hex()[:16]
-
-
 def configured_key_ids() -> list[str]:
     """Fingerprints of the current key, then the previous ones."""
     return [_derive(master, b"qinqing key id").hex()[:16] for master in _master_keys()]

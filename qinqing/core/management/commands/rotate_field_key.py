@@ -88,11 +88,13 @@ class Command(BaseCommand):
                     f"无法用任何已配置的密钥解密（主键 {_ids(tally.unreadable)}）"
                 )
         checked = sum(t.checked for t in tallies)
+        if problems and not fail_if_any_left:
+            for line in problems:
+                self.stdout.write(self.style.WARNING(line))
+            return
         if problems:
             for line in problems:
                 self.stderr.write(line)
-            if not fail_if_any_left:
-                return
             raise CommandError(
                 "仍有记录需要旧密钥：请保留 QINQING_FIELD_KEY_PREVIOUS，"
                 "运行 manage.py rotate_field_key 后再检查"
