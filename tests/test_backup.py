@@ -24,7 +24,7 @@ KEY_B = crypto.generate_key()
 
 
 @pytest.fixture
-def county(settings, users, enterprise, other_enterprise, person, local_person, regions):
+def county(users, enterprise, other_enterprise, person, local_person, regions):
     """A small county: an account per role, two enterprises, two people, a case."""
     users["staff"].phone = "13600002222"
     users["staff"].save()
@@ -182,6 +182,24 @@ def test_a_backup_restores_under_a_new_key_kept_beside_the_old_one(settings, cou
     for person in county["people"]:
         found = client_for(admin).post(reverse("person-list"), {"q": person.id_number})
         assert [p.pk for p in found.context["page"]] == [person.pk]
+
+
+def test_a_backup_taken_halfway_through_a_rotation_needs_only_the_new_key(
+    settings, county, tmp_path
+):
+    settings.QINQING_FIELD_KEY, settings.QINQING_FIELD_KEY_PREVIOUS = KEY_B, KEY_A
+    run("rotate_field_key", "--batch-size", "1", "--batches", "1")
+    run("backup", str(tmp_path / "b"))
+    empty_migrated_database()
+    settings.QINQING_FIELD_KEY_PREVIOUS = ""
+
+    run("restore", str(tmp_path / "b"))
+
+    admin = get_user_model().objects.get(username="admin1")
+    for person in county["people"]:
+        found = client_for(admin).post(reverse("person-list"), {"q": person.id_number})
+        assert [p.pk for p in found.context["page"]] == [person.pk]
+    assert "全部使用当前密钥" in run("rotate_field_key", "--check")
 
 
 def test_a_development_key_file_travels_with_the_backup(settings, county, tmp_path):
