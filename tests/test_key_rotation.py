@@ -165,3 +165,14 @@ def test_rows_no_configured_key_can_read_are_reported_not_skipped_silently(setti
 
     with pytest.raises(CommandError, match="仍有记录需要旧密钥"):
         rotate()
+
+
+def test_the_audit_page_shows_the_rotation_in_chinese(settings, people, admin):
+    switch_to_key_b(settings, keep_a=True)
+    rotate()
+
+    page = client_for(admin).get(reverse("audit-list")).content.decode()
+
+    assert "个人信息密钥轮换" in page
+    assert "改写：5" in page
+    assert "全部完成：是" in page

@@ -35,6 +35,9 @@ EVENT_LABELS = {
     "import_indicators": "导入指标",
     "token_issued": "签发令牌",
     "token_revoked": "吊销令牌",
+    "rotate_field_key": "个人信息密钥轮换",
+    "backup": "备份",
+    "restore": "从备份恢复",
 }
 DETAIL_LABELS = {
     "transition": "操作",
@@ -46,6 +49,16 @@ DETAIL_LABELS = {
     "graded": "评价数",
     "rows": "行数",
     "due_at": "期限",
+    "key": "密钥编号",
+    "field_key": "密钥编号",
+    "checked": "检查",
+    "rewritten": "改写",
+    "left_behind": "仍需旧密钥",
+    "finished": "全部完成",
+    "directory": "目录",
+    "backup_created_at": "备份时间",
+    "app_version": "版本",
+    "replaced_existing_data": "覆盖已有数据",
 }
 M2M_OPERATIONS = {"add": "添加", "delete": "移除", "remove": "移除", "clear": "清空"}
 # Pages that show one record, by "app_label.model": the audit list links to them.
@@ -159,7 +172,9 @@ def _details(entry: AuditEntry) -> str:
         shown = "、".join(fields.get(f, f) for f in data.get("fields", []))
         purpose = data.get("purpose") or "未填写"
         return f"字段：{shown}；事由：{purpose}"
-    return "；".join(f"{DETAIL_LABELS.get(k, k)}：{v}" for k, v in data.items() if v)
+    return "；".join(
+        f"{DETAIL_LABELS.get(k, k)}：{'是' if v is True else v}" for k, v in data.items() if v
+    )
 
 
 @login_required
