@@ -6,12 +6,13 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from qinqing.cases.models import Case
-from qinqing.cases.services import do_open_case
+from qinqing.cases.models import Case, CaseAttachment
+from qinqing.cases.services import do_open_case, do_transition
 from qinqing.core import crypto
 from qinqing.core.backup import DATA_FILE, MANIFEST_FILE
 from qinqing.core.models import AuditEntry, Enterprise, Person
@@ -24,8 +25,10 @@ KEY_B = crypto.generate_key()
 
 
 @pytest.fixture
-def county(users, enterprise, other_enterprise, person, local_person, regions):
-    """A small county: an account per role, two enterprises, two people, a case."""
+def county(settings, tmp_path, users, enterprise, other_enterprise, person, local_person, regions):
+    """A small county: an account per role, two enterprises, two people, a case
+    with an attachment."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     users["staff"].phone = "13600002222"
     users["staff"].save()
     case = do_open_case(
@@ -35,6 +38,8 @@ def county(users, enterprise, other_enterprise, person, local_person, regions):
         region=regions["zhuma"],
         person=person,
     )
+    photo = ContentFile("路面破损约20米".encode(), name="现场照片.txt")
+    do_transition(None, case, "accept", attachments=[photo])
     return {"users": users, "people": [person, local_person], "case": case}
 
 
@@ -86,6 +91,19 @@ def test_a_restored_backup_finds_every_person_by_id_number_again(county, tmp_pat
         assert Person.objects.get(pk=person.pk).phone == person.phone
     assert get_user_model().objects.get(username="staff1").phone == "13600002222"
     assert Case.objects.get().person.pk == county["people"][0].pk
+
+
+def test_attachments_come_back_with_the_rows_that_refer_to_them(settings, county, tmp_path):
+    run("backup", str(tmp_path / "b"))
+    empty_migrated_database()
+    settings.MEDIA_ROOT = tmp_path / "new-machine-media"
+
+    run("restore", str(tmp_path / "b"))
+
+    attachment = CaseAttachment.objects.get()
+    assert attachment.name == "现场照片.txt"
+    with attachment.file.open("rb") as f:
+        assert f.read().decode() == "路面破损约20米"
 
 
 def test_the_backup_holds_no_id_or_phone_number_in_plain_text(county, tmp_path):

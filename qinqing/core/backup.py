@@ -7,6 +7,8 @@ A backup directory holds:
   and phone numbers still encrypted (``backup_format``);
 - ``manifest.json``: when, which version, which migrations, how many rows per
   table, which field key (by fingerprint) and the data file's SHA-256;
+- ``media/``: the uploaded files that rows refer to (``FileField``s of every
+  model, e.g. case attachments), with their SHA-256 in the manifest;
 - ``keys/``: the key files from the var directory, when the keys come from
   files rather than the environment (keys from the environment must be kept by
   the operator: without the field key the personal data cannot be read).
@@ -31,9 +33,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from qinqing.core import crypto
@@ -43,6 +47,7 @@ FORMAT_VERSION = 1
 DATA_FILE = "data.qinqing-json.gz"
 MANIFEST_FILE = "manifest.json"
 KEYS_DIR = "keys"
+MEDIA_DIR = "media"
 FIELD_KEY_FILE = "field.key"
 SECRET_KEY_FILE = "secret.key"
 
@@ -59,6 +64,7 @@ class BackupResult:
     directory: Path
     manifest: dict
     key_files: list[str]
+    missing_files: list[str]  # referred to by a row, but not in storage
 
 
 @dataclass
@@ -126,6 +132,50 @@ def _audit_trail_type() -> ContentType:
     return ContentType.objects.get_for_model(AuditEntry)
 
 
+def _referenced_files() -> list[str]:
+    """Names of the stored files that rows refer to, from every model's FileFields."""
+    names = set()
+    for model in apps.get_models():
+        for f in model._meta.local_concrete_fields:
+            if isinstance(f, models.FileField):
+                names |= set(
+                    model._base_manager.exclude(**{f.attname: ""})
+                    .exclude(**{f"{f.attname}__isnull": True})
+                    .values_list(f.attname, flat=True)
+                )
+    return sorted(names)
+
+
+def _copy_files_out(names: list[str], target: Path) -> tuple[dict[str, str], list[str]]:
+    """Copy stored files into ``target``; returns their checksums and the missing ones."""
+    copied, missing = {}, []
+    for name in names:
+        if not default_storage.exists(name):
+            missing.append(name)
+            continue
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as source, destination.open("wb") as out:
+            shutil.copyfileobj(source, out)
+        _private_file(destination)
+        copied[name] = _sha256(destination)
+    return copied, missing
+
+
+def _copy_files_in(directory: Path, files: dict[str, str]) -> None:
+    for name, checksum in files.items():
+        path = directory / MEDIA_DIR / name
+        if not path.exists() or _sha256(path) != checksum:
+            raise BackupError(f"备份中的文件 {MEDIA_DIR}/{name} 缺失或已损坏")
+    for name in files:
+        if default_storage.exists(name):
+            default_storage.delete(name)  # the backup's copy is the one the rows refer to
+        with (directory / MEDIA_DIR / name).open("rb") as source:
+            saved = default_storage.save(name, File(source))
+        if saved != name:
+            raise BackupError(f"文件 {name} 无法按原名恢复（存储改名为 {saved}）")
+
+
 def _private_file(path: Path) -> None:
     path.chmod(0o600)
 
@@ -157,7 +207,9 @@ def do_backup(directory: Path) -> BackupResult:
         )
         counts = _row_counts()
         migrations = _migration_state()
+        stored_files = _referenced_files()
     _private_file(data)
+    files, missing_files = _copy_files_out(stored_files, directory / MEDIA_DIR)
 
     copied = []
     for name, source in _key_files().items():
@@ -176,6 +228,8 @@ def do_backup(directory: Path) -> BackupResult:
         "row_counts": counts,
         "field_key": field_key,
         "key_files": copied,
+        "files": files,
+        "missing_files": missing_files,
         "data_file": DATA_FILE,
         "data_sha256": _sha256(data),
     }
@@ -192,7 +246,7 @@ def do_backup(directory: Path) -> BackupResult:
             rows=sum(counts.values()),
             field_key=field_key,
         )
-    return BackupResult(directory, manifest, copied)
+    return BackupResult(directory, manifest, copied, missing_files)
 
 
 def read_manifest(directory: Path) -> dict:
@@ -297,6 +351,8 @@ def do_restore(directory: Path, *, force: bool = False) -> RestoreResult:
             "数据库中已有数据（账号或审计记录）：恢复只能写入空库；确需覆盖请加 --force"
         )
     installed = _ensure_field_key(directory, manifest)
+    # Files first: should the database part fail, they are only unreferenced copies.
+    _copy_files_in(directory, manifest["files"])
 
     with transaction.atomic():
         _empty_tables()

@@ -21,9 +21,16 @@ class Command(BaseCommand):
         manifest = result.manifest
         rows, tables = sum(manifest["row_counts"].values()), len(manifest["row_counts"])
         self.stdout.write(
-            f"已备份 {rows} 行（{tables} 张表）"
+            f"已备份 {rows} 行（{tables} 张表）、{len(manifest['files'])} 个附件"
             f"到 {result.directory}；个人信息密钥编号 {manifest['field_key']}"
         )
+        if result.missing_files:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(result.missing_files)} 个附件在存储中找不到，未能备份："
+                    + "、".join(result.missing_files[:10])
+                )
+            )
         if "field.key" in result.key_files:
             self.stdout.write(
                 self.style.WARNING(

@@ -25,9 +25,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if result.installed_field_key:
             self.stdout.write("已从备份安装个人信息密钥文件")
+        manifest = result.manifest
         self.stdout.write(
             self.style.SUCCESS(
-                f"已恢复 {result.rows} 行（备份于 {result.manifest['created_at']}，"
-                f"版本 {result.manifest['app_version']}），各表行数与备份清单一致"
+                f"已恢复 {result.rows} 行、{len(manifest['files'])} 个附件"
+                f"（备份于 {manifest['created_at']}，版本 {manifest['app_version']}），"
+                "各表行数与备份清单一致"
             )
         )
