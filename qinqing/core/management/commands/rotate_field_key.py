@@ -63,6 +63,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{tally.verbose_name}：检查 {tally.checked} 条，改写 {tally.rewritten} 条"
             )
+            if tally.conflicting:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"  {len(tally.conflicting)} 条与另一条记录的号码重复"
+                        f"（主键 {_ids(tally.conflicting)}），未改写：请人工合并后再运行"
+                    )
+                )
             if tally.changed_meanwhile:
                 self.stdout.write(
                     f"  {len(tally.changed_meanwhile)} 条在处理期间被他人修改（已按新密钥保存）"
