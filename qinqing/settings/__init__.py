@@ -174,6 +174,12 @@ else:
 # Without QINQING_FIELD_KEY a development key is generated into var/.
 QINQING_FIELD_KEY = os.environ.get("QINQING_FIELD_KEY", "")
 QINQING_FIELD_KEY_FILE = VAR_DIR / "field.key"
+# While rotating to a new QINQING_FIELD_KEY: the old key(s), comma-separated.
+# Values under them stay readable until manage.py rotate_field_key has moved them.
+QINQING_FIELD_KEY_PREVIOUS = os.environ.get("QINQING_FIELD_KEY_PREVIOUS", "")
+
+# Backups (manage.py backup / restore) keep ID and phone numbers encrypted in the dump.
+SERIALIZATION_MODULES = {"qinqing-json": "qinqing.core.backup_format"}
 
 # Notifications: which delivery channels run besides the in-app inbox.
 QINQING_NOTIFY_CHANNELS = env_list("QINQING_NOTIFY_CHANNELS", "console")

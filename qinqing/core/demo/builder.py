@@ -204,12 +204,13 @@ def people(ctx: DemoContext) -> None:
     from qinqing.core.crypto import lookup_hash
 
     plan = data.plan_people(ctx.rng("core.people"))
-    hashes = {spec.id_number: lookup_hash(spec.id_number) for g in plan.values() for spec in g}
-    existing = Person.objects.in_bulk(hashes.values(), field_name="id_number_hash")
+    hashes = [lookup_hash(spec.id_number) for g in plan.values() for spec in g]
+    # Keyed by the number, not the stored hash: during a key rotation a row may hold an old hash.
+    existing = {p.id_number: p for p in Person.objects.filter(id_number_hash__in=hashes)}
     for group, specs in plan.items():
         ctx.people[group] = []
         for spec in specs:
-            person = _ensure_person(ctx, spec, existing.get(hashes[spec.id_number]))
+            person = _ensure_person(ctx, spec, existing.get(spec.id_number))
             ctx.people[group].append(person)
             if spec.key:
                 ctx.named[spec.key] = person

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from qinqing.core import crypto
-from qinqing.core.fields import EncryptedCharField
+from qinqing.core.fields import EncryptedCharField, LookupHashField
 from qinqing.core.industry import section_name
 from qinqing.core.masking import mask_id_number, mask_phone
 
@@ -167,11 +167,11 @@ class Person(models.Model):
 
     name = models.CharField("姓名", max_length=50)
     id_number = EncryptedCharField("身份证号")
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_hash = LookupHashField(source="id_number", unique=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, editable=False)
     birth_date = models.DateField("出生日期", editable=False)
     phone = EncryptedCharField("手机号", blank=True, default="")
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = LookupHashField(source="phone", blank=True, db_index=True)
     region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

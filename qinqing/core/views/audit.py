@@ -39,6 +39,9 @@ EVENT_LABELS = {
     "login_failed": "登录失败",
     "password_changed": "修改密码",
     "password_reset": "重置密码",
+    "rotate_field_key": "个人信息密钥轮换",
+    "backup": "备份",
+    "restore": "从备份恢复",
 }
 DETAIL_LABELS = {
     "transition": "操作",
@@ -54,6 +57,16 @@ DETAIL_LABELS = {
     "fields": "字段",
     "username": "用户名",
     "ip_address": "IP 地址",
+    "key": "密钥编号",
+    "field_key": "密钥编号",
+    "checked": "检查",
+    "rewritten": "改写",
+    "left_behind": "仍需旧密钥",
+    "finished": "全部完成",
+    "directory": "目录",
+    "backup_created_at": "备份时间",
+    "app_version": "版本",
+    "replaced_existing_data": "覆盖已有数据",
 }
 M2M_OPERATIONS = {"add": "添加", "delete": "移除", "remove": "移除", "clear": "清空"}
 # Pages that show one record, by "app_label.model": the audit list links to them.
@@ -168,7 +181,9 @@ def _details(entry: AuditEntry) -> str:
     if entry.event == "unmask":
         purpose = data.get("purpose") or "未填写"
         return f"字段：{data.get('fields', '')}；事由：{purpose}"
-    return "；".join(f"{DETAIL_LABELS.get(k, k)}：{v}" for k, v in data.items() if v)
+    return "；".join(
+        f"{DETAIL_LABELS.get(k, k)}：{'是' if v is True else v}" for k, v in data.items() if v
+    )
 
 
 @login_required
