@@ -15,7 +15,8 @@ HOLDER = "holder"  # has claimed it
 SYSTEM = "system"  # the platform itself (claim expiry)
 
 
-def case_roles(user, case) -> set[str]:
+def case_roles(user, case, *, visible: bool | None = None) -> set[str]:
+    """``visible``: pass True when the case came from a restricted queryset, to spare a query."""
     if user is None:
         return {SYSTEM}
     if not user.is_active:
@@ -26,7 +27,8 @@ def case_roles(user, case) -> set[str]:
     may_dispatch = user.has_perm("cases.dispatch_case")
     may_claim = user.role in case.case_type.claimant_roles
     # One visibility query, and only when a role depends on it.
-    visible = (may_dispatch or may_claim) and can_see(user, case)
+    if visible is None:
+        visible = (may_dispatch or may_claim) and can_see(user, case)
     if may_dispatch and visible:
         roles |= {DISPATCHER, SUPERVISOR}
     if (

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinqing.cases import kpis as case_kpis
-from qinqing.cases import services
+from qinqing.cases import listing, services
 from qinqing.cases.forms import OpenCaseForm, TransitionForm
 from qinqing.cases.models import ACTIVE_KINDS, Case, CaseAttachment, StateKind
 from qinqing.core import access
@@ -69,6 +69,7 @@ def _queue(request, cases, title: str, template="cases/queue.html"):
     if request.GET.get("export") == "xlsx":
         return xlsx_response(title, EXPORT_HEADERS, (_export_row(c) for c in cases.iterator()))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing.attach_next_steps(request.user, page)
     return render(
         request,
         template,
@@ -159,7 +160,7 @@ def case_transition(request, pk, code):
         return render(request, "cases/detail.html", context, status=422)
     data = form.cleaned_data
     try:
-        services.do_transition(
+        case = services.do_transition(
             request.user,
             case,
             code,
@@ -180,8 +181,26 @@ def case_transition(request, pk, code):
     except services.TransitionRefused as exc:
         messages.error(request, exc.message)
         return redirect("case-detail", pk=case.pk)
-    messages.success(request, "已提交")
+    messages.success(request, _step_message(case, code))
     return redirect("case-detail", pk=case.pk)
+
+
+def _step_message(case, code: str) -> str:
+    """Say what the step did and where the case now stands: 已派单至区资规分局, 已答复，等待回访."""
+    transition = case.case_type.workflow.transitions.get(code=code)
+    said = f"已{transition.label}"
+    if transition.effect == "set_department" and case.department_id:
+        said += f"至{case.department.name}"
+    state = case.state_label
+    if state.startswith("待"):
+        return f"{said}，{state}"
+    if case.kind == StateKind.RESOLVED:
+        return f"{said}，等待回访"
+    if case.kind == StateKind.REJECTED:
+        return f"已将事项办结为“{state}”"
+    if said.startswith(state):
+        return said
+    return f"{said}，事项{state}"
 
 
 @login_required
@@ -210,7 +229,7 @@ def case_create(request):
             region=data["region"],
             requester=request.user,
         )
-        messages.success(request, f"已登记，编号 {case.number}")
+        messages.success(request, f"已登记事项 {case.number}：{case.title}")
         return redirect("case-detail", pk=case.pk)
     return render(
         request, "cases/create.html", {"form": form}, status=422 if form.is_bound else 200

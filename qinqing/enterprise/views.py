@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qinqing.cases import listing
 from qinqing.cases.models import ACTIVE_KINDS, Case, StateKind
 from qinqing.core import access
 from qinqing.core.exporting import xlsx_response
@@ -223,6 +224,7 @@ def problem_list(request):
             ),
         )
     page = Paginator(problems, 50).get_page(request.GET.get("page"))
+    listing.attach_next_steps(request.user, [problem.case for problem in page])
     departments = (
         Case.objects.filter(problem__in=access.visible(Problem, request.user))
         .values("department_id", "department__name")
@@ -298,7 +300,7 @@ def session_list(request):
 
             with acting_as(request.user):
                 session.save()
-            messages.success(request, "已发布组团服务")
+            messages.success(request, f"已发布组团服务“{session.title}”")
             return redirect("station-sessions")
     return render(
         request,
@@ -403,7 +405,8 @@ def land_ledger(request):
 
             with acting_as(request.user):
                 form.save()
-            messages.success(request, "已登记地块")
+            parcel = form.instance
+            messages.success(request, f"已登记地块 {parcel.name}（{parcel.area_mu} 亩）")
             return redirect("station-land")
     return render(
         request,
