@@ -50,8 +50,12 @@ class RegionChoiceField(forms.ModelChoiceField):
     """A county or town, chosen by code (API, import) or from a list (pages)."""
 
     def __init__(self, **kwargs):
+        # Each label names the region's parents up to the province: fetch them with it.
         kwargs.setdefault(
-            "queryset", Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWN])
+            "queryset",
+            Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWN]).select_related(
+                "parent__parent__parent"
+            ),
         )
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault(
