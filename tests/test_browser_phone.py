@@ -55,6 +55,13 @@ TOO_SMALL = f"""(selector) => [...document.querySelectorAll(selector)]
   .map((e) => [e.textContent.trim().slice(0, 20), e.getBoundingClientRect()])
   .filter(([, r]) => r.height < {TAP} || r.width < {TAP})
   .map(([text, r]) => `${{text}} ${{Math.round(r.width)}}x${{Math.round(r.height)}}`)"""
+# A filter checkbox's label stays on one line beside its box.
+WRAPPED_LABELS = """[...document.querySelectorAll("label:has(input[type=checkbox])")]
+  .filter((e) => e.offsetParent !== null)
+  .filter((e) => { const text = document.createRange(); text.selectNodeContents(e);
+    const line = parseFloat(getComputedStyle(e).lineHeight);
+    return text.getBoundingClientRect().height > 1.5 * line; })
+  .map((e) => e.textContent.trim())"""
 ON_SCREEN = """(e) => { const r = e.getBoundingClientRect();
   return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth; }"""
 
@@ -136,6 +143,7 @@ def test_every_list_page_of_a_role_fits_a_phone_with_status_deadline_and_big_tap
         shoot(page, f"{role}-{name}-phone")
         assert page_width(page) <= PHONE + SCROLL_TOLERANCE, name
         assert page.evaluate(TOO_SMALL, TAP_TARGETS) == [], name
+        assert page.evaluate(WRAPPED_LABELS) == [], name
         cards = page.locator("table.list tbody tr")
         if name in CASE_LISTS and cards.first.locator(".status").count():
             first = cards.first

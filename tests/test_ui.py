@@ -102,3 +102,53 @@ def test_every_page_starts_with_a_skip_link_to_the_main_content(users):
     page = client_for(users["staff"]).get("/").content.decode()
     assert page.index('<a class="skip-link" href="#main">跳到主要内容</a>') < page.index("<header")
     assert '<main class="page" id="main"' in page
+
+
+def shown_messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_an_instant_call_says_which_liaison_it_went_to(users, regions, enterprise):
+    from qinqing.core.models import Department, Role
+    from qinqing.enterprise.services import do_assign_liaison
+    from tests.conftest import make_user
+
+    office = Department.objects.create(name="竹马乡企业服务办公室", region=regions["zhuma"])
+    liaison = make_user(Role.STAFF, "liaison", regions=[regions["zhuma"]], department=office)
+    liaison.full_name = "王联络"
+    liaison.save()
+    do_assign_liaison(users["admin"], enterprise, liaison)
+    client = client_for(users["enterprise"])
+    response = client.post("/station/call/", {"title": "急需叉车司机"}, follow=True)
+    [said] = shown_messages(response)
+    assert said.startswith("已发出呼叫，编号 HJ") and said.endswith("已派给联企服务员 王联络")
+
+
+def test_registering_a_case_or_a_parcel_names_what_was_registered(users, regions):
+    client = client_for(users["admin"])
+    response = client.post(
+        "/cases/new/",
+        {
+            "case_type": "general",
+            "title": "路灯不亮",
+            "priority": "normal",
+            "region": regions["zhuma"].code,
+        },
+        follow=True,
+    )
+    [said] = shown_messages(response)
+    assert said.startswith("已登记事项 GD") and said.endswith("：路灯不亮")
+
+    response = client.post(
+        "/station/land/",
+        {
+            "name": "竹马乡3号地块",
+            "region": regions["zhuma"].code,
+            "area_mu": "18.5",
+            "kind": "idle",
+            "status": "surveyed",
+            "surveyed_on": "2026-03-01",
+        },
+        follow=True,
+    )
+    assert shown_messages(response) == ["已登记地块 竹马乡3号地块（18.5 亩）"]

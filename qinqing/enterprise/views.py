@@ -89,7 +89,8 @@ def instant_call(request):
     form = InstantCallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = services.do_instant_call(request.user, **form.cleaned_data)
-        messages.success(request, f"已发出呼叫，编号 {case.number}，联企服务员会尽快联系您")
+        to = f"已派给联企服务员 {case.assignee}" if case.assignee_id else "服务站会尽快安排"
+        messages.success(request, f"已发出呼叫，编号 {case.number}，{to}")
         return redirect("case-detail", pk=case.pk)
     liaison = getattr(request.user.enterprise, "liaison", None)
     return render(

@@ -10,12 +10,13 @@
     if (!main) return null;
     var first = main.querySelector("[aria-invalid=true], .errorlist");
     if (!first || first.matches("[aria-invalid=true]")) return first;
-    var list = first;
-    // Django puts the errors beside their field, inside the field's wrapper.
-    var field = list.parentElement && list.parentElement.querySelector(FIELD);
-    if (field) return field;
-    list.setAttribute("tabindex", "-1");
-    return list;
+    // A field's errors sit right before it (Django's as_div) or right after it
+    // (hand-written forms); errors of the whole form get the focus themselves.
+    var before = first.previousElementSibling, after = first.nextElementSibling;
+    if (before && before.matches(FIELD)) return before;
+    if (after && after.matches(FIELD)) return after;
+    first.setAttribute("tabindex", "-1");
+    return first;
   }
 
   function openStep() {
