@@ -93,7 +93,7 @@ PAGES = [
     ("/departments/", "staff", add_department, 7),
     ("/notifications/", "staff", add_notification, 7),
     ("/imports/", "admin", add_import, 6),
-    ("/station/problems/", "staff", add_problem, 12),
+    ("/station/problems/", "staff", add_problem, 15),
     ("/station/liaisons/", "admin", add_enterprise, 8),
     ("/station/visits/", "staff", add_liaison, 7),
     ("/station/land/", "admin", add_parcel, 11),
@@ -119,3 +119,15 @@ def test_a_list_page_costs_the_same_queries_for_one_row_or_many(
     assert queries_for(client, url) == one
     with django_assert_num_queries(baseline):
         client.get(url)
+
+
+def test_the_problem_list_offers_each_problems_next_step_to_who_may_take_it(
+    users, regions, enterprise
+):
+    problem = do_record_problem(users["staff"], enterprise, title="缺少停车位", category="other")
+    staff_page = client_for(users["staff"]).get("/station/problems/").content.decode()
+    assert f'href="/cases/{problem.case_id}/#step-accept">受理</a>' in staff_page
+    assert 'class="status-badge kind-open">已登记<' in staff_page
+
+    own_page = client_for(users["enterprise"]).get("/station/problems/").content.decode()
+    assert f'<a class="button" href="/cases/{problem.case_id}/">查看</a>' in own_page

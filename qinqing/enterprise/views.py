@@ -225,7 +225,7 @@ def problem_list(request):
             ),
         )
     page = Paginator(problems, 50).get_page(request.GET.get("page"))
-    listing.attach_next_steps(request.user, [problem.case for problem in page])
+    listing.attach_next_steps(request.user, [problem.case for problem in page], restricted=False)
     departments = (
         Case.objects.filter(problem__in=access.visible(Problem, request.user))
         .values("department_id", "department__name")
