@@ -44,12 +44,17 @@ LIST_PAGES = [
     "station-schedule",
     "station-land",
     "station-grading",
+    "station-sessions",
+    "audit-list",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
 CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}
 ROLES = ["admin", "leader", "staff", "handler", "enterprise", "resident"]
 
-TAP_TARGETS = "button, .button, .nav a, .pager a, .account a, label.inline, summary"
+TAP_TARGETS = (
+    "button, .button, .nav a, .pager a, .account a, summary,"
+    " label:has(input[type=checkbox]), label:has(input[type=radio])"
+)
 TOO_SMALL = f"""(selector) => [...document.querySelectorAll(selector)]
   .filter((e) => e.offsetParent !== null)
   .map((e) => [e.textContent.trim().slice(0, 20), e.getBoundingClientRect()])
