@@ -97,6 +97,7 @@ PAGES = [
     ("/station/liaisons/", "admin", add_enterprise, 8),
     ("/station/visits/", "staff", add_liaison, 7),
     ("/station/land/", "admin", add_parcel, 11),
+    ("/cases/kpis/", "staff", add_problem, 8),
 ]
 
 
