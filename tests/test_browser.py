@@ -1,8 +1,8 @@
 """End to end in a real browser: Debian's Chromium, driven by Playwright, on a phone and a desk.
 
 Each role logs in through the login form and lands on its home page; on a
-375 px phone nothing needs scrolling sideways. Screenshots go to /tmp for a
-person to look at.
+375 px phone nothing needs scrolling sideways. Screenshots go to test-results/
+(which git ignores) for a person to look at.
 """
 
 import os
@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+SHOTS = Path(__file__).resolve().parent.parent / "test-results"
 PHONE, DESK = 375, 1280
 WIDTHS = {"phone": (PHONE, 740), "desk": (DESK, 800)}
 SCROLL_TOLERANCE = 2  # px of rounding
@@ -85,6 +86,11 @@ def open_page(chromium):
         context.close()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _screenshot_folder():
+    SHOTS.mkdir(exist_ok=True)
+
+
 def log_in(page, live_server, username: str) -> None:
     page.goto(live_server.url + reverse("login"))
     page.fill("#id_username", username)
@@ -115,7 +121,7 @@ def test_each_role_logs_in_and_lands_on_its_home_page_on_a_phone_and_a_desk(
     if role != "admin":
         assert nav.get_by_role("link", name="审计", exact=True).count() == 0
     assert page.get_by_text(own_marker).first.is_visible()
-    page.screenshot(path=f"/tmp/qinqing-home-{role}-{width_name}.png", full_page=True)
+    page.screenshot(path=str(SHOTS / f"home-{role}-{width_name}.png"), full_page=True)
     if width_name == "phone":
         assert page_width(page) <= PHONE + SCROLL_TOLERANCE
 
@@ -141,7 +147,7 @@ def test_the_directory_pages_fit_a_phone_without_sideways_scrolling(
     log_in(page, live_server, users["staff"].username)
     page.goto(live_server.url + reverse(url_name))
     assert page.locator("h1").is_visible()
-    page.screenshot(path=f"/tmp/qinqing-{url_name}-phone.png", full_page=True)
+    page.screenshot(path=str(SHOTS / f"{url_name}-phone.png"), full_page=True)
     assert page_width(page) <= PHONE + SCROLL_TOLERANCE
 
 
@@ -162,7 +168,7 @@ def test_unmasking_on_a_phone_swaps_in_the_full_numbers_and_is_audited(
     page.get_by_text(person.id_number).wait_for()
     assert page.get_by_text("13812345678").is_visible()
     assert page.get_by_text("本次查看已记入审计记录").is_visible()
-    page.screenshot(path="/tmp/qinqing-person-unmasked-phone.png", full_page=True)
+    page.screenshot(path=str(SHOTS / "person-unmasked-phone.png"), full_page=True)
     assert page_width(page) <= PHONE + SCROLL_TOLERANCE
     entry = AuditEntry.objects.get(action=AuditEntry.Action.ACCESS)
     assert entry.actor == users["admin"]
@@ -185,7 +191,7 @@ def test_an_enterprise_filed_through_the_form_on_a_phone_shows_in_its_audit_trai
     page.get_by_role("button", name="保存").click()
 
     assert page.get_by_text(f"统一社会信用代码校验位错误，应为 {good[17]}").is_visible()
-    page.screenshot(path="/tmp/qinqing-enterprise-form-error-phone.png", full_page=True)
+    page.screenshot(path=str(SHOTS / "enterprise-form-error-phone.png"), full_page=True)
     assert page_width(page) <= PHONE + SCROLL_TOLERANCE
 
     page.get_by_label("统一社会信用代码").fill(good)
@@ -195,7 +201,7 @@ def test_an_enterprise_filed_through_the_form_on_a_phone_shows_in_its_audit_trai
 
     assert page.get_by_text("新增").first.is_visible()
     assert page.get_by_text(good).first.is_visible()
-    page.screenshot(path="/tmp/qinqing-audit-phone.png", full_page=True)
+    page.screenshot(path=str(SHOTS / "audit-phone.png"), full_page=True)
     assert page_width(page) <= PHONE + SCROLL_TOLERANCE
 
 
@@ -218,7 +224,7 @@ def test_an_enterprise_calls_from_its_phone_and_its_liaison_signs_at_the_desk(
     phone.wait_for_url("**/cases/*/")
     assert phone.get_by_text("已派单").first.is_visible()
     assert page_width(phone) <= PHONE + SCROLL_TOLERANCE
-    phone.screenshot(path="/tmp/qinqing-instant-call-phone.png", full_page=True)
+    phone.screenshot(path=str(SHOTS / "instant-call-phone.png"), full_page=True)
 
     desk = open_page("desk")
     log_in(desk, live_server, liaison.username)

@@ -3,11 +3,11 @@
 from django import forms
 
 from qinqing.cases.models import CaseType, Priority
-from qinqing.core.forms import REQUIRED, RegionChoiceField
+from qinqing.core.forms import REQUIRED, Form, RegionChoiceField
 from qinqing.core.models import Department
 
 
-class OpenCaseForm(forms.Form):
+class OpenCaseForm(Form):
     case_type = forms.ModelChoiceField(
         label="事项类型",
         queryset=CaseType.objects.all(),
@@ -22,7 +22,7 @@ class OpenCaseForm(forms.Form):
     region = RegionChoiceField(label="所属区划")
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     department = forms.ModelChoiceField(
         label="承办部门",

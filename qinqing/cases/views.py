@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from qinqing.cases import drilldown, services
 from qinqing.cases import kpis as case_kpis
+from qinqing.cases import listing
 from qinqing.cases.forms import (
     OpenCaseForm,
     SuperviseForm,
@@ -81,6 +82,7 @@ def _queue(
     if request.GET.get("export") == "xlsx":
         return xlsx_response(title, EXPORT_HEADERS, (_export_row(c) for c in cases.iterator()))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing.attach_next_steps(request.user, page)
     return render(
         request,
         template,
@@ -178,7 +180,7 @@ def case_transition(request, pk, code):
         return render(request, "cases/detail.html", context, status=422)
     data = form.cleaned_data
     try:
-        services.do_transition(
+        case = services.do_transition(
             request.user,
             case,
             code,
@@ -203,8 +205,26 @@ def case_transition(request, pk, code):
     except services.TransitionRefused as exc:
         messages.error(request, exc.message)
         return redirect("case-detail", pk=case.pk)
-    messages.success(request, "已提交")
+    messages.success(request, _step_message(case, code))
     return redirect("case-detail", pk=case.pk)
+
+
+def _step_message(case, code: str) -> str:
+    """Say what the step did and where the case now stands: 已派单至区资规分局, 已答复，等待回访."""
+    transition = case.case_type.workflow.transitions.get(code=code)
+    said = f"已{transition.label}"
+    if "set_department" in transition.effects and case.department_id:
+        said += f"至{case.department.name}"
+    state = case.state_label
+    if state.startswith("待"):
+        return f"{said}，{state}"
+    if case.kind == StateKind.RESOLVED:
+        return f"{said}，等待回访"
+    if case.kind == StateKind.REJECTED:
+        return f"已将事项办结为“{state}”"
+    if said.startswith(state):
+        return said
+    return f"{said}，事项{state}"
 
 
 @login_required
@@ -276,7 +296,7 @@ def case_create(request):
             region=data["region"],
             requester=request.user,
         )
-        messages.success(request, f"已登记，编号 {case.number}")
+        messages.success(request, f"已登记事项 {case.number}：{case.title}")
         return redirect("case-detail", pk=case.pk)
     return render(
         request, "cases/create.html", {"form": form}, status=422 if form.is_bound else 200

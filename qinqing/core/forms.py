@@ -15,14 +15,49 @@ from qinqing.core.models import Enterprise, Person, Region, Visit
 from qinqing.core.models.directory import RegionLevel
 
 REQUIRED = {"required": "必填"}
+PLEASE_CHOOSE = "请选择"
+
+
+class PleaseChoose:
+    """Drop-downs offer "请选择" where Django offers "---------".
+
+    Every form of the project derives from ``Form`` or ``ModelForm`` below (a
+    test checks it), so a new module gets this without thinking about it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label is not None:
+                    field.empty_label = PLEASE_CHOOSE
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
+                field.choices = [
+                    ("", PLEASE_CHOOSE) if value == "" and label == "---------" else (value, label)
+                    for value, label in field.choices
+                ]
+
+
+class Form(PleaseChoose, forms.Form):
+    pass
+
+
+class ModelForm(PleaseChoose, forms.ModelForm):
+    pass
 
 
 class RegionChoiceField(forms.ModelChoiceField):
     """A county or town, chosen by code (API, import) or from a list (pages)."""
 
     def __init__(self, **kwargs):
+        # Each label names the region's parents up to the province: fetch them with it.
         kwargs.setdefault(
-            "queryset", Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWN])
+            "queryset",
+            Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWN]).select_related(
+                "parent__parent__parent"
+            ),
         )
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault(
@@ -44,7 +79,7 @@ class RegionChoiceField(forms.ModelChoiceField):
         return super().prepare_value(value)
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(ModelForm):
     region = RegionChoiceField(label="所属区划")
     # Wider than the stored code: a section letter ("C3011") is accepted and dropped.
     industry_code = forms.CharField(label="行业代码", max_length=10, error_messages=REQUIRED)
@@ -92,7 +127,7 @@ class EnterpriseForm(forms.ModelForm):
         return validators.validate_industry_code(self.cleaned_data["industry_code"])
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     region = RegionChoiceField(label="所属区划")
     id_number = forms.CharField(label="身份证号", max_length=40, error_messages=REQUIRED)
     phone = forms.CharField(label="手机号", max_length=40, required=False)
@@ -118,7 +153,7 @@ class PersonForm(forms.ModelForm):
         return validators.validate_mobile(phone) if phone else ""
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(ModelForm):
     class Meta:
         model = Visit
         fields = [

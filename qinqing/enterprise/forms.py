@@ -1,7 +1,7 @@
 from django import forms
 
 from qinqing.cases.models import Priority
-from qinqing.core.forms import REQUIRED, RegionChoiceField
+from qinqing.core.forms import REQUIRED, Form, ModelForm, RegionChoiceField
 from qinqing.enterprise.models import (
     LandParcel,
     ParcelStatus,
@@ -10,7 +10,7 @@ from qinqing.enterprise.models import (
 )
 
 
-class InstantCallForm(forms.Form):
+class InstantCallForm(Form):
     title = forms.CharField(label="需要什么帮助", max_length=200, error_messages=REQUIRED)
     description = forms.CharField(
         label="详细说明", widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -18,7 +18,7 @@ class InstantCallForm(forms.Form):
     urgent = forms.BooleanField(label="紧急", required=False)
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(Form):
     enterprise = forms.ModelChoiceField(
         label="企业",
         queryset=None,
@@ -40,7 +40,7 @@ class ProblemForm(forms.Form):
         self.fields["enterprise"].queryset = enterprises
 
 
-class ServiceSessionForm(forms.ModelForm):
+class ServiceSessionForm(ModelForm):
     region = RegionChoiceField(label="所属区划")
 
     class Meta:
@@ -61,7 +61,7 @@ class ServiceSessionForm(forms.ModelForm):
         return capacity
 
 
-class LandParcelForm(forms.ModelForm):
+class LandParcelForm(ModelForm):
     region = RegionChoiceField(label="所属区划")
 
     class Meta:
@@ -90,11 +90,11 @@ class LandParcelForm(forms.ModelForm):
         return area
 
 
-class ParcelStatusForm(forms.Form):
+class ParcelStatusForm(Form):
     status = forms.ChoiceField(label="处置状态", choices=ParcelStatus.choices)
 
 
-class IndicatorYearForm(forms.Form):
+class IndicatorYearForm(Form):
     """The year an indicator import is for (stored on the import job)."""
 
     year = forms.IntegerField(

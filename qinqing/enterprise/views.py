@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qinqing.cases import listing
 from qinqing.cases.models import ACTIVE_KINDS, Case, StateKind
 from qinqing.core import access, importing
 from qinqing.core.exporting import xlsx_response
@@ -91,7 +92,8 @@ def instant_call(request):
     form = InstantCallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = services.do_instant_call(request.user, **form.cleaned_data)
-        messages.success(request, f"已发出呼叫，编号 {case.number}，联企服务员会尽快联系您")
+        to = f"已派给联企服务员 {case.assignee}" if case.assignee_id else "服务站会尽快安排"
+        messages.success(request, f"已发出呼叫，编号 {case.number}，{to}")
         return redirect("case-detail", pk=case.pk)
     liaison = getattr(request.user.enterprise, "liaison", None)
     return render(
@@ -230,6 +232,7 @@ def problem_list(request):
             ),
         )
     page = Paginator(problems, 50).get_page(request.GET.get("page"))
+    listing.attach_next_steps(request.user, [problem.case for problem in page], restricted=False)
     departments = (
         Case.objects.filter(problem__in=access.visible(Problem, request.user))
         .values("department_id", "department__name")
@@ -306,7 +309,7 @@ def session_list(request):
 
             with acting_as(request.user):
                 session.save()
-            messages.success(request, "已发布组团服务")
+            messages.success(request, f"已发布组团服务“{session.title}”")
             return redirect("station-sessions")
     return render(
         request,
@@ -411,7 +414,8 @@ def land_ledger(request):
 
             with acting_as(request.user):
                 form.save()
-            messages.success(request, "已登记地块")
+            parcel = form.instance
+            messages.success(request, f"已登记地块 {parcel.name}（{parcel.area_mu} 亩）")
             return redirect("station-land")
     return render(
         request,

@@ -2,12 +2,13 @@
 
 from django import forms
 
+from qinqing.core.forms import Form
 from qinqing.core.notifications.kinds import KINDS
 
 TIME_ERRORS = {"invalid": "时间格式应为 22:00"}
 
 
-class NotificationPreferencesForm(forms.Form):
+class NotificationPreferencesForm(Form):
     push_kinds = forms.MultipleChoiceField(
         label="推送以下消息",
         required=False,

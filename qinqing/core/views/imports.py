@@ -11,6 +11,7 @@ from django.urls import path
 
 from qinqing.core import access, importing
 from qinqing.core.exporting import XLSX_TYPE, xlsx_response
+from qinqing.core.forms import Form
 from qinqing.core.models import ImportJob
 from qinqing.core.models.imports import ImportMode
 from qinqing.core.services import Forbidden, InvalidInput
@@ -27,7 +28,7 @@ MODE_CHOICES = [
 ]
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     kind = forms.ChoiceField(
         label="导入内容",
         widget=forms.RadioSelect,

@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils import timezone
 
 from qinqing.core import access, services
-from qinqing.core.forms import VisitForm, describe_errors
+from qinqing.core.forms import Form, VisitForm, describe_errors
 from qinqing.core.models import Enterprise, Person, Visit
 from qinqing.core.views.common import (
     call_service,
@@ -24,7 +24,7 @@ TARGET_KINDS = [("", "全部对象"), ("enterprise", "企业"), ("person", "人�
 DATE_ERRORS = {"invalid": "日期格式应为 2026-01-31"}
 
 
-class VisitFilterForm(forms.Form):
+class VisitFilterForm(Form):
     date_from = forms.DateField(
         label="开始日期",
         required=False,

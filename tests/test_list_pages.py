@@ -1,0 +1,134 @@
+"""Every list page costs a fixed number of queries, however many rows it shows.
+
+Each page is loaded with one row, then with five more: the count must not
+move (no query per row), and it must stay at its recorded baseline.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from qinqing.core.models import Department, Enterprise, ImportJob, Notification, Person, Visit
+from qinqing.core.synthetic import make_credit_code, make_id_number
+from qinqing.enterprise.models import LandParcel
+from qinqing.enterprise.services import do_assign_liaison, do_record_problem
+from tests.conftest import client_for
+
+
+def add_enterprise(n, ctx):
+    return Enterprise.objects.create(
+        name=f"竹马第{n}建材有限公司",
+        credit_code=make_credit_code("330702", 3000 + 10 * n),
+        industry_code="3011",
+        region=ctx["regions"]["zhuma"],
+    )
+
+
+def add_person(n, ctx):
+    Person.objects.create(
+        name=f"竹马居民{n}",
+        id_number=make_id_number("330702", datetime.date(1985, 5, 6), 300 + n),
+        phone=f"1390000{n:04d}",
+        region=ctx["regions"]["zhuma"],
+    )
+
+
+def add_visit(n, ctx):
+    Visit.objects.create(
+        visited_at=timezone.now(),
+        visitor=ctx["users"]["staff"],
+        enterprise=add_enterprise(n, ctx),
+        region=ctx["regions"]["zhuma"],
+        notes="了解用工需求",
+        follow_up_due=timezone.localdate() + datetime.timedelta(days=n),
+    )
+
+
+def add_department(n, ctx):
+    Department.objects.create(name=f"竹马乡第{n}办公室", region=ctx["regions"]["zhuma"])
+
+
+def add_notification(n, ctx):
+    Notification.objects.create(
+        recipient=ctx["users"]["staff"], kind="case.assigned", title=f"新派单{n}"
+    )
+
+
+def add_problem(n, ctx):
+    do_record_problem(
+        ctx["users"]["staff"], add_enterprise(n, ctx), title=f"缺电{n}", category="labour"
+    )
+
+
+def add_parcel(n, ctx):
+    LandParcel.objects.create(
+        name=f"竹马{n}号地块",
+        region=ctx["regions"]["zhuma"],
+        enterprise=add_enterprise(n, ctx),
+        area_mu=12,
+        kind="idle",
+        surveyed_on=timezone.localdate(),
+    )
+
+
+def add_import(n, ctx):
+    ImportJob.objects.create(
+        kind="enterprises", filename=f"企业{n}.xlsx", content=b"", created_by=ctx["users"]["admin"]
+    )
+
+
+def add_liaison(n, ctx):
+    do_assign_liaison(ctx["users"]["admin"], add_enterprise(n, ctx), ctx["users"]["staff"])
+
+
+# url, who looks, how a row is added, the recorded query count (the land ledger's
+# registration form names each region's parents: fetched with it, not one by one)
+PAGES = [
+    ("/enterprises/", "staff", add_enterprise, 10),
+    ("/people/", "staff", add_person, 8),
+    ("/visits/", "staff", add_visit, 8),
+    ("/departments/", "staff", add_department, 7),
+    ("/notifications/", "staff", add_notification, 7),
+    ("/imports/", "admin", add_import, 6),
+    ("/station/problems/", "staff", add_problem, 15),
+    ("/station/liaisons/", "admin", add_enterprise, 8),
+    ("/station/visits/", "staff", add_liaison, 7),
+    ("/station/land/", "admin", add_parcel, 11),
+    ("/cases/kpis/", "staff", add_problem, 8),
+]
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize(("url", "role", "add_row", "baseline"), PAGES)
+def test_a_list_page_costs_the_same_queries_for_one_row_or_many(
+    users, regions, url, role, add_row, baseline, django_assert_num_queries
+):
+    ctx = {"users": users, "regions": regions}
+    add_row(1, ctx)
+    client = client_for(users[role])
+    one = queries_for(client, url)
+    for n in range(2, 7):
+        add_row(n, ctx)
+    assert queries_for(client, url) == one
+    with django_assert_num_queries(baseline):
+        client.get(url)
+
+
+def test_the_problem_list_offers_each_problems_next_step_to_who_may_take_it(
+    users, regions, enterprise
+):
+    problem = do_record_problem(users["staff"], enterprise, title="缺少停车位", category="other")
+    staff_page = client_for(users["staff"]).get("/station/problems/").content.decode()
+    assert f'href="/cases/{problem.case_id}/#step-accept">受理</a>' in staff_page
+    assert 'class="status-badge kind-open">已登记<' in staff_page
+
+    own_page = client_for(users["enterprise"]).get("/station/problems/").content.decode()
+    assert f'<a class="button" href="/cases/{problem.case_id}/">查看</a>' in own_page
