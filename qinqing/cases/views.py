@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import load_workbook
 
-from qinqing.cases import drilldown, services
+from qinqing.cases import drilldown, listing, services
 from qinqing.cases import kpis as case_kpis
-from qinqing.cases import listing
 from qinqing.cases.forms import (
     OpenCaseForm,
     SuperviseForm,
