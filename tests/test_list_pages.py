@@ -93,11 +93,11 @@ PAGES = [
     ("/departments/", "staff", add_department, 7),
     ("/notifications/", "staff", add_notification, 7),
     ("/imports/", "admin", add_import, 6),
-    ("/station/problems/", "staff", add_problem, 15),
+    ("/station/problems/", "staff", add_problem, 16),
     ("/station/liaisons/", "admin", add_enterprise, 8),
     ("/station/visits/", "staff", add_liaison, 7),
     ("/station/land/", "admin", add_parcel, 11),
-    ("/cases/kpis/", "staff", add_problem, 8),
+    ("/cases/kpis/", "staff", add_problem, 10),
 ]
 
 

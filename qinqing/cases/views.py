@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,9 +102,7 @@ def _queue(
 @permission_required("cases.view_case", raise_exception=True)
 def my_queue(request):
     user = request.user
-    mine = access.visible(Case, user).filter(assignee=user) | access.visible(Case, user).filter(
-        requester=user
-    )
+    mine = access.visible(Case, user).filter(Q(assignee=user) | Q(requester=user))
     return _queue(request, mine, "我的事项")
 
 

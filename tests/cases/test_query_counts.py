@@ -13,14 +13,14 @@ import pytest
 from qinqing.cases.services import do_open_case, do_transition
 from tests.conftest import client_for
 
-QUEUE_PAGE = 10  # + departments, count, unread notifications, the page of cases
-CASE_PAGE = 12  # + the case, its transitions and their sources, notifications, events, files
-STEP_PAGE = 19  # the step: state limit, UPDATE, event, audit (reload), inbox read; redirect
+QUEUE_PAGE = 12  # + departments, count, unread notifications, the page of cases
+CASE_PAGE = 16  # + the case, its transitions and their sources, notifications, events, files
+STEP_PAGE = 22  # the step: state limit, UPDATE, event, audit (reload), inbox read; redirect
 KPI_PAGE = 9  # + the applicable indicators, the one grouped query, notifications
-KPI_CASES = 11  # + the applicable indicators, the group name, count, notifications, the cases
-API_LIST = 8  # + count, the page of cases
-API_CASE = 12  # visibility (case types, the case); transitions, events, files, children
-API_STEP = 27  # the step as on the page, then the case as GET answers it
+KPI_CASES = 13  # + the applicable indicators, the group name, count, notifications, the cases
+API_LIST = 9  # + count, the page of cases
+API_CASE = 13  # visibility (case types, the case); transitions, events, files, children
+API_STEP = 28  # the step as on the page, then the case as GET answers it
 
 
 @pytest.fixture
@@ -88,14 +88,15 @@ def answered(office, case):
 
 
 def test_the_case_page_costs_the_same_for_a_short_and_a_long_timeline(
-    office, dispatched, django_assert_num_queries
+    office, dispatched, django_assert_num_queries, django_assert_max_num_queries
 ):
     client = client_for(office["economy_handler"])
     [case] = dispatched(1)
     with django_assert_num_queries(CASE_PAGE):
         assert client.get(f"/cases/{case.pk}/").status_code == 200
     answered(office, case)
-    with django_assert_num_queries(CASE_PAGE):
+    # Answered, the handler has no step left to offer: one query fewer, never more.
+    with django_assert_max_num_queries(CASE_PAGE):
         page = client.get(f"/cases/{case.pk}/").content.decode()
 
     assert "已重新修复" in page
