@@ -10,6 +10,7 @@ from django.test import Client
 from qinqing.core.models import Department, Enterprise, Person, Region, Role, User
 from qinqing.core.regions import load_regions
 from qinqing.core.synthetic import make_credit_code, make_id_number
+from qinqing.enterprise.services import do_assign_liaison
 
 PASSWORD = "qinqing-test-pw-2026"
 
@@ -129,6 +130,41 @@ def users(regions, department, enterprise, person):
 def log_in(client: Client, username: str, password: str):
     """Sign in through the login page, as a person does (login throttling sees it)."""
     return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.fixture
+def office(regions, department):
+    """A county office that handles cases: a dispatch desk and two departments.
+
+    Its 区经商局 is the ``department`` of the ``users`` world, so both combine.
+    """
+    wucheng = regions["wucheng"]
+    economy = department
+    land = Department.objects.create(name="区资规分局", region=wucheng)
+    head = make_user(Role.STAFF, "economy-head", regions=[wucheng], department=economy)
+    economy.head = head
+    economy.save()
+    return {
+        "economy": economy,
+        "land": land,
+        "head": head,
+        "dispatcher": make_user(Role.STAFF, "dispatcher", regions=[wucheng]),
+        "economy_handler": make_user(
+            Role.HANDLER, "economy-handler", regions=[wucheng], department=economy
+        ),
+        "land_handler": make_user(Role.HANDLER, "land-handler", regions=[wucheng], department=land),
+        "requester": make_user(Role.RESIDENT, "requester"),
+        "outsider": make_user(Role.STAFF, "haiyan-staff", regions=[regions["haiyan"]]),
+    }
+
+
+@pytest.fixture
+def station(users, regions, enterprise):
+    """竹马乡's enterprise office: a liaison for the fixture enterprise."""
+    office = Department.objects.create(name="竹马乡企业服务办公室", region=regions["zhuma"])
+    liaison = make_user(Role.STAFF, "liaison", regions=[regions["zhuma"]], department=office)
+    do_assign_liaison(users["admin"], enterprise, liaison)
+    return {"office": office, "liaison": liaison}
 
 
 def client_for(user) -> Client:

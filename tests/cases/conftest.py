@@ -1,4 +1,4 @@
-"""A county office that handles cases: a dispatch desk and two departments."""
+"""Case fixtures; the county office itself (``office``) is in the shared persona world."""
 
 import datetime
 
@@ -6,35 +6,11 @@ import pytest
 from django.utils import timezone
 
 from qinqing.cases.workflows import CaseTypeSpec, install_case_type
-from qinqing.core.models import Department, Role
-from tests.conftest import make_user
 
 
 def at(text: str) -> datetime.datetime:
     """Shanghai local time from '2026-02-13 10:00'."""
     return timezone.make_aware(datetime.datetime.strptime(text, "%Y-%m-%d %H:%M"))
-
-
-@pytest.fixture
-def office(regions):
-    wucheng = regions["wucheng"]
-    economy = Department.objects.create(name="区经商局", region=wucheng)
-    land = Department.objects.create(name="区资规分局", region=wucheng)
-    head = make_user(Role.STAFF, "economy-head", regions=[wucheng], department=economy)
-    economy.head = head
-    economy.save()
-    return {
-        "economy": economy,
-        "land": land,
-        "head": head,
-        "dispatcher": make_user(Role.STAFF, "dispatcher", regions=[wucheng]),
-        "economy_handler": make_user(
-            Role.HANDLER, "economy-handler", regions=[wucheng], department=economy
-        ),
-        "land_handler": make_user(Role.HANDLER, "land-handler", regions=[wucheng], department=land),
-        "requester": make_user(Role.RESIDENT, "requester"),
-        "outsider": make_user(Role.STAFF, "haiyan-staff", regions=[regions["haiyan"]]),
-    }
 
 
 @pytest.fixture
