@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础平台"
 
     def ready(self) -> None:
-        from qinqing.core import audit, import_kinds, letting
+        from qinqing.core import audit, checks, import_kinds, letting  # noqa: F401 (checks register)
 
         audit.register_models()
         letting.install()

@@ -16,9 +16,31 @@ from qinqing.core.middleware import current_request_id
 
 PERSONAL_FIELDS = ["id_number", "phone"]
 
+# Models whose writes are deliberately not recorded field by field, each with the
+# reason. Every other model under ``qinqing.*`` must be registered with
+# django-auditlog; the system check ``qinqing.A001`` refuses one that is neither.
+AUDIT_EXEMPT: dict[str, str] = {}
+
+
+def exempt(label: str, reason: str) -> None:
+    """Exempt the model ``"app_label.Model"`` from the audit trail, saying why."""
+    if not reason.strip():
+        raise ValueError(f"{label}: an audit exemption needs a reason")
+    AUDIT_EXEMPT[label] = reason
+
 
 def register_models() -> None:
-    from qinqing.core.models import Department, Enterprise, Person, Region, Site, User, Visit
+    from qinqing.core.models import (
+        ApiToken,
+        Department,
+        Enterprise,
+        NotificationPreference,
+        Person,
+        Region,
+        Site,
+        User,
+        Visit,
+    )
 
     auditlog.register(Region)
     auditlog.register(Department)
@@ -49,6 +71,21 @@ def register_models() -> None:
         m2m_fields={"regions", "groups", "user_permissions"},
     )
     auditlog.register(Visit)
+    auditlog.register(
+        ApiToken,
+        # Its use stamps last_used_at on every request; issuing and revoking are the events.
+        exclude_fields=["key_hash", "last_used_at"],
+    )
+    auditlog.register(NotificationPreference)
+
+    exempt("core.AuditEntry", "the audit trail itself")
+    exempt(
+        "core.ImportJob",
+        "the job row is its own record of who imported which file and what came of it; "
+        "the records it writes are audited, and its heartbeat would flood the trail",
+    )
+    exempt("core.Notification", "a message to a user about an action that is audited itself")
+    exempt("core.Delivery", "delivery attempts of a notification (bookkeeping of the outbox)")
 
 
 @contextlib.contextmanager
