@@ -1,0 +1,107 @@
+"""The land ledger (土地台账)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qinqing.core import access
+from qinqing.core.exporting import xlsx_response
+from qinqing.core.models import Enterprise
+from qinqing.enterprise.forms import (
+    LandParcelForm,
+    ParcelStatusForm,
+)
+from qinqing.enterprise.models import (
+    LandParcel,
+    ParcelStatus,
+)
+
+
+def land_figures(parcels) -> dict:
+    by_status = dict(parcels.values_list("status").annotate(area=Sum("area_mu")).order_by())
+    low = parcels.filter(kind="low_efficiency", status=ParcelStatus.REMEDIATED)
+    return {
+        "surveyed_area": sum(by_status.values()) if by_status else 0,
+        "recovered_area": by_status.get(ParcelStatus.RECOVERED, 0),
+        "transferred_area": by_status.get(ParcelStatus.TRANSFERRED, 0),
+        "remediated_count": low.values("enterprise").distinct().count(),
+        "remediated_area": low.aggregate(area=Sum("area_mu"))["area"] or 0,
+    }
+
+
+@login_required
+@permission_required("enterprise.view_landparcel", raise_exception=True)
+def land_ledger(request):
+    parcels = access.visible(LandParcel, request.user).select_related("region", "enterprise")
+    if request.GET.get("status") in ParcelStatus.values:
+        parcels = parcels.filter(status=request.GET["status"])
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "土地台账",
+            [
+                "地块",
+                "所属区划",
+                "使用企业",
+                "面积（亩）",
+                "类型",
+                "处置状态",
+                "摸排日期",
+                "状态变更日期",
+            ],
+            (
+                [
+                    p.name,
+                    p.region.full_name,
+                    p.enterprise.name if p.enterprise_id else "",
+                    float(p.area_mu),
+                    p.get_kind_display(),
+                    p.get_status_display(),
+                    p.surveyed_on,
+                    p.status_changed_on,
+                ]
+                for p in parcels
+            ),
+        )
+    form = None
+    if request.user.has_perm("enterprise.add_landparcel"):
+        form = LandParcelForm(request.POST or None)
+        form.fields["enterprise"].queryset = access.visible(Enterprise, request.user)
+        if request.method == "POST" and form.is_valid():
+            from qinqing.core.audit import acting_as
+
+            with acting_as(request.user):
+                form.save()
+            messages.success(request, "已登记地块")
+            return redirect("station-land")
+    return render(
+        request,
+        "enterprise/land.html",
+        {
+            "parcels": parcels,
+            "figures": land_figures(access.visible(LandParcel, request.user)),
+            "form": form,
+            "statuses": ParcelStatus.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def land_status(request, pk):
+    parcel = access.access_object(request.user, LandParcel, pk)
+    if not request.user.has_perm("enterprise.change_landparcel"):
+        raise Http404
+    form = ParcelStatusForm(request.POST)
+    if form.is_valid():
+        from qinqing.core.audit import acting_as
+
+        with acting_as(request.user):
+            parcel.status = form.cleaned_data["status"]
+            parcel.status_changed_on = timezone.localdate()
+            parcel.save()
+        messages.success(request, f"{parcel} 已更新为“{parcel.get_status_display()}”")
+    return redirect("station-land")
