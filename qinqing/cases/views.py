@@ -19,6 +19,7 @@ from qinqing.cases.forms import (
 from qinqing.cases.models import ACTIVE_KINDS, Case, CaseAttachment, StateKind, Supervision
 from qinqing.core import access
 from qinqing.core.exporting import xlsx_response
+from qinqing.core.forms import limit_region_fields
 from qinqing.core.models import Department
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.core.views.common import query_string
@@ -254,9 +255,7 @@ def attachment_download(request, pk):
 @permission_required("cases.add_case", raise_exception=True)
 def case_create(request):
     form = OpenCaseForm(request.POST or None)
-    if request.user.is_back_office and not access.sees_everything(request.user):
-        field = form.fields["region"]
-        field.queryset = field.queryset.within(request.user.region_prefixes())
+    limit_region_fields(form, request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = services.do_open_case(

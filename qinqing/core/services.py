@@ -7,7 +7,13 @@ Validation errors come back as ``InvalidInput`` carrying the form's errors.
 from django.db import transaction
 
 from qinqing.core import access, audit
-from qinqing.core.forms import EnterpriseForm, PersonForm, VisitForm, form_errors
+from qinqing.core.forms import (
+    EnterpriseForm,
+    PersonForm,
+    VisitForm,
+    form_errors,
+    limit_region_fields,
+)
 from qinqing.core.models import Enterprise, Person, User, Visit
 
 
@@ -104,8 +110,5 @@ def reveal_personal_data(actor: User, obj, fields: list[str], purpose: str = "")
 
 
 def restrict_region_choices(form, actor: User) -> None:
-    """Staff scoped to regions can only file records inside them."""
-    if access.sees_everything(actor):
-        return
-    field = form.fields["region"]
-    field.queryset = field.queryset.within(actor.region_prefixes())
+    """Records are filed only in the actor's regions (``access.actable_regions``)."""
+    limit_region_fields(form, actor)

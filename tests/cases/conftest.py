@@ -16,7 +16,7 @@ def at(text: str) -> datetime.datetime:
 
 
 @pytest.fixture
-def office(regions):
+def office(regions, local_person):
     wucheng = regions["wucheng"]
     economy = Department.objects.create(name="区经商局", region=wucheng)
     land = Department.objects.create(name="区资规分局", region=wucheng)
@@ -32,7 +32,8 @@ def office(regions):
             Role.HANDLER, "economy-handler", regions=[wucheng], department=economy
         ),
         "land_handler": make_user(Role.HANDLER, "land-handler", regions=[wucheng], department=land),
-        "requester": make_user(Role.RESIDENT, "requester"),
+        # A resident of 竹马乡: residents file cases where they live.
+        "requester": make_user(Role.RESIDENT, "requester", person=local_person),
         "outsider": make_user(Role.STAFF, "haiyan-staff", regions=[regions["haiyan"]]),
     }
 
