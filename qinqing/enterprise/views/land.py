@@ -5,16 +5,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinqing.core import access
 from qinqing.core.exporting import xlsx_response
-from qinqing.core.models import Enterprise
-from qinqing.enterprise.forms import (
-    LandParcelForm,
-    ParcelStatusForm,
-)
+from qinqing.core.services import Forbidden, InvalidInput
+from qinqing.core.views.common import show_errors
+from qinqing.enterprise import services
+from qinqing.enterprise.forms import LandParcelForm
 from qinqing.enterprise.models import (
     LandParcel,
     ParcelStatus,
@@ -68,15 +66,15 @@ def land_ledger(request):
         )
     form = None
     if request.user.has_perm("enterprise.add_landparcel"):
-        form = LandParcelForm(request.POST or None)
-        form.fields["enterprise"].queryset = access.visible(Enterprise, request.user)
-        if request.method == "POST" and form.is_valid():
-            from qinqing.core.audit import acting_as
-
-            with acting_as(request.user):
-                form.save()
-            messages.success(request, "已登记地块")
-            return redirect("station-land")
+        form = LandParcelForm(request.POST or None, actor=request.user)
+        if request.method == "POST":
+            try:
+                services.do_register_parcel(request.user, request.POST)
+            except InvalidInput as error:
+                show_errors(form, error)
+            else:
+                messages.success(request, "已登记地块")
+                return redirect("station-land")
     return render(
         request,
         "enterprise/land.html",
@@ -86,6 +84,7 @@ def land_ledger(request):
             "form": form,
             "statuses": ParcelStatus.choices,
         },
+        status=422 if form is not None and form.is_bound and form.errors else 200,
     )
 
 
@@ -93,15 +92,12 @@ def land_ledger(request):
 @require_POST
 def land_status(request, pk):
     parcel = access.access_object(request.user, LandParcel, pk)
-    if not request.user.has_perm("enterprise.change_landparcel"):
-        raise Http404
-    form = ParcelStatusForm(request.POST)
-    if form.is_valid():
-        from qinqing.core.audit import acting_as
-
-        with acting_as(request.user):
-            parcel.status = form.cleaned_data["status"]
-            parcel.status_changed_on = timezone.localdate()
-            parcel.save()
+    try:
+        services.do_change_parcel_status(request.user, parcel, request.POST.get("status", ""))
+    except Forbidden:
+        raise Http404 from None
+    except InvalidInput as error:
+        messages.error(request, error.summary)
+    else:
         messages.success(request, f"{parcel} 已更新为“{parcel.get_status_display()}”")
     return redirect("station-land")

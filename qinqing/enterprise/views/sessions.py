@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from qinqing.core import access
 from qinqing.core.models import Enterprise
-from qinqing.core.services import Forbidden
+from qinqing.core.services import Forbidden, InvalidInput
+from qinqing.core.views.common import show_errors
 from qinqing.enterprise import services
 from qinqing.enterprise.forms import (
     ServiceSessionForm,
@@ -33,16 +34,15 @@ def session_list(request):
         )
     form = None
     if request.user.has_perm("enterprise.add_servicesession"):
-        form = ServiceSessionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            session = form.save(commit=False)
-            session.created_by = request.user
-            from qinqing.core.audit import acting_as
-
-            with acting_as(request.user):
-                session.save()
-            messages.success(request, "已发布组团服务")
-            return redirect("station-sessions")
+        form = ServiceSessionForm(request.POST or None, actor=request.user)
+        if request.method == "POST":
+            try:
+                services.do_publish_session(request.user, request.POST)
+            except InvalidInput as error:
+                show_errors(form, error)
+            else:
+                messages.success(request, "已发布组团服务")
+                return redirect("station-sessions")
     return render(
         request,
         "enterprise/sessions.html",
@@ -52,6 +52,7 @@ def session_list(request):
             "form": form,
             "now": timezone.now(),
         },
+        status=422 if form is not None and form.is_bound and form.errors else 200,
     )
 
 

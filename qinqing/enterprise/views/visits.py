@@ -25,7 +25,16 @@ def liaison_list(request):
     if request.GET.get("uncovered"):
         enterprises = enterprises.filter(liaison__isnull=True)
     page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
-    officers = User.objects.filter(role__in=[Role.STAFF, Role.HANDLER], is_active=True)
+    # Officers serving a region the user acts in; the service refuses any other.
+    officers = (
+        User.objects.filter(
+            role__in=[Role.STAFF, Role.HANDLER],
+            is_active=True,
+            regions__in=access.actable_regions(request.user),
+        )
+        .distinct()
+        .order_by("full_name")
+    )
     return render(
         request,
         "enterprise/liaisons.html",
