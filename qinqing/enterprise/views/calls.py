@@ -3,17 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from qinqing.cases.models import ACTIVE_KINDS, Case, StateKind
+from qinqing.cases.models import Case, StateKind
 from qinqing.core import access
 from qinqing.core.exporting import xlsx_response
 from qinqing.core.models import Enterprise, Role, Visit
 from qinqing.core.views.common import query_string
 from qinqing.enterprise import services
+from qinqing.enterprise.filters import ProblemFilter
 from qinqing.enterprise.forms import (
     InstantCallForm,
     ProblemForm,
@@ -22,7 +23,7 @@ from qinqing.enterprise.models import (
     Problem,
     ProblemCategory,
 )
-from qinqing.enterprise.views import WORKING
+from qinqing.enterprise.views import filtered
 
 
 @login_required
@@ -43,36 +44,11 @@ def instant_call(request):
     )
 
 
-def _problems(request):
-    problems = access.visible(Problem, request.user).select_related(
-        "enterprise", "case", "case__state", "case__case_type", "case__department"
-    )
-    state = request.GET.get("state", "")
-    if state == "active":
-        problems = problems.filter(case__kind__in=ACTIVE_KINDS)
-    elif state == "solved":
-        problems = problems.filter(case__solved=True)
-    elif state in StateKind.values:
-        problems = problems.filter(case__kind=state)
-    if request.GET.get("category") in ProblemCategory.values:
-        problems = problems.filter(category=request.GET["category"])
-    if request.GET.get("department"):
-        problems = problems.filter(case__department_id=request.GET["department"])
-    if request.GET.get("overdue"):
-        problems = problems.filter(case__kind__in=WORKING, case__due_at__lt=timezone.now())
-    if request.GET.get("q"):
-        problems = problems.filter(
-            Q(case__title__contains=request.GET["q"])
-            | Q(enterprise__name__contains=request.GET["q"])
-        )
-    return problems.order_by("-case__created_at")
-
-
 @login_required
 @permission_required("enterprise.view_problem", raise_exception=True)
 def problem_list(request):
-    problems = _problems(request)
-    if request.GET.get("export") == "xlsx":
+    _filters, problems, status = filtered(request, ProblemFilter)
+    if request.GET.get("export") == "xlsx" and status == 200:
         return xlsx_response(
             "问题清单台账",
             [
@@ -127,6 +103,7 @@ def problem_list(request):
             "filters": query_string(request),
             "now": timezone.now(),
         },
+        status=status,
     )
 
 

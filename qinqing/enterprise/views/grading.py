@@ -6,41 +6,29 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinqing.core import access, importing
 from qinqing.core.exporting import xlsx_response
 from qinqing.core.services import Forbidden, InvalidInput
-from qinqing.enterprise import indicators, services
+from qinqing.core.views.common import query_string
+from qinqing.enterprise import indicators
+from qinqing.enterprise.filters import GradeFilter, default_year, graded_years
 from qinqing.enterprise.forms import (
     IndicatorUploadForm,
 )
 from qinqing.enterprise.models import (
     GradeResult,
 )
+from qinqing.enterprise.views import filtered
 
 
 @login_required
 @permission_required("enterprise.view_graderesult", raise_exception=True)
 def grading_page(request):
-    years = sorted(set(GradeResult.objects.values_list("year", flat=True)), reverse=True)
-    default_year = years[0] if years else timezone.localdate().year - 1
-    try:
-        year = int(request.GET.get("year", default_year))
-    except ValueError:
-        year = default_year
-    results = (
-        access.visible(GradeResult, request.user)
-        .filter(year=year, scheme=services.default_scheme())
-        .select_related("enterprise")
-        .order_by("-score")
-    )
-    if request.GET.get("low"):
-        results = results.filter(low_efficiency=True)
-    if request.GET.get("grade") in {"A", "B", "C", "D"}:
-        results = results.filter(grade=request.GET["grade"])
-    if request.GET.get("export") == "xlsx":
+    filters, results, status = filtered(request, GradeFilter)
+    year = filters.cleaned_data.get("year") or default_year()
+    if request.GET.get("export") == "xlsx" and status == 200:
         return xlsx_response(
             f"{year}年亩均效益评价",
             [
@@ -65,19 +53,23 @@ def grading_page(request):
                 for g in results
             ),
         )
-    summary = dict(results.values_list("grade").annotate(n=Count("pk")).order_by())
+    # The year's figures, whatever grade the list shows.
+    of_year = filters.base(request.user).filter(year=year)
+    summary = dict(of_year.values_list("grade").annotate(n=Count("pk")).order_by())
     upload = IndicatorUploadForm(initial={"year": year})
     return render(
         request,
         "enterprise/grading.html",
         {
             "year": year,
-            "years": years,
+            "years": graded_years(),
             "results": results[:500],
             "summary": summary,
             "upload": upload,
-            "low_count": results.filter(low_efficiency=True).count(),
+            "low_count": of_year.filter(low_efficiency=True).count(),
+            "filters": query_string(request),
         },
+        status=status,
     )
 
 

@@ -10,13 +10,15 @@ from django.views.decorators.http import require_POST
 from qinqing.core import access
 from qinqing.core.exporting import xlsx_response
 from qinqing.core.services import Forbidden, InvalidInput
-from qinqing.core.views.common import show_errors
+from qinqing.core.views.common import query_string, show_errors
 from qinqing.enterprise import services
+from qinqing.enterprise.filters import ParcelFilter
 from qinqing.enterprise.forms import LandParcelForm
 from qinqing.enterprise.models import (
     LandParcel,
     ParcelStatus,
 )
+from qinqing.enterprise.views import filtered
 
 
 def land_figures(parcels) -> dict:
@@ -34,10 +36,8 @@ def land_figures(parcels) -> dict:
 @login_required
 @permission_required("enterprise.view_landparcel", raise_exception=True)
 def land_ledger(request):
-    parcels = access.visible(LandParcel, request.user).select_related("region", "enterprise")
-    if request.GET.get("status") in ParcelStatus.values:
-        parcels = parcels.filter(status=request.GET["status"])
-    if request.GET.get("export") == "xlsx":
+    _filters, parcels, status = filtered(request, ParcelFilter)
+    if request.GET.get("export") == "xlsx" and status == 200:
         return xlsx_response(
             "土地台账",
             [
@@ -83,8 +83,9 @@ def land_ledger(request):
             "figures": land_figures(access.visible(LandParcel, request.user)),
             "form": form,
             "statuses": ParcelStatus.choices,
+            "filters": query_string(request),
         },
-        status=422 if form is not None and form.is_bound and form.errors else 200,
+        status=422 if form is not None and form.is_bound and form.errors else status,
     )
 
 

@@ -12,6 +12,7 @@ from qinqing.core.models import Enterprise
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.core.views.common import show_errors
 from qinqing.enterprise import services
+from qinqing.enterprise.filters import SessionFilter
 from qinqing.enterprise.forms import (
     ServiceSessionForm,
 )
@@ -19,12 +20,13 @@ from qinqing.enterprise.models import (
     ServiceSession,
     SessionSignup,
 )
+from qinqing.enterprise.views import filtered
 
 
 @login_required
 @permission_required("enterprise.view_servicesession", raise_exception=True)
 def session_list(request):
-    sessions = access.visible(ServiceSession, request.user).order_by("-starts_at")
+    _filters, sessions, status = filtered(request, SessionFilter)
     signed = set()
     if request.user.enterprise_id:
         signed = set(
@@ -52,7 +54,7 @@ def session_list(request):
             "form": form,
             "now": timezone.now(),
         },
-        status=422 if form is not None and form.is_bound and form.errors else 200,
+        status=422 if form is not None and form.is_bound and form.errors else status,
     )
 
 

@@ -12,18 +12,14 @@ from qinqing.core.models import Enterprise, Role, User
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.core.views.common import query_string
 from qinqing.enterprise import services
+from qinqing.enterprise.filters import LiaisonFilter
+from qinqing.enterprise.views import filtered
 
 
 @login_required
 @permission_required("enterprise.view_liaison", raise_exception=True)
 def liaison_list(request):
-    enterprises = (
-        access.visible(Enterprise, request.user)
-        .select_related("liaison__officer", "region")
-        .order_by("region__code", "name")
-    )
-    if request.GET.get("uncovered"):
-        enterprises = enterprises.filter(liaison__isnull=True)
+    _filters, enterprises, status = filtered(request, LiaisonFilter)
     page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
     # Officers serving a region the user acts in; the service refuses any other.
     officers = (
@@ -39,6 +35,7 @@ def liaison_list(request):
         request,
         "enterprise/liaisons.html",
         {"page": page, "officers": officers, "filters": query_string(request)},
+        status=status,
     )
 
 
