@@ -29,7 +29,7 @@ class CasesConfig(AppConfig):
             ("case.update", "事项进展"),
         ]:
             register_kind(kind, label)
-        NAVIGATION.append(("事项", "case-my-queue", "cases.view_case"))
+        NAVIGATION.append(("事项", _first_case_page, "cases.view_case"))
         post_migrate.connect(workflows.install_registered, sender=self)
 
         from auditlog.registry import auditlog
@@ -58,3 +58,10 @@ class CasesConfig(AppConfig):
         exempt("cases.CaseEvent", "the case's own append-only timeline, written with those events")
         exempt("cases.Supervision", "each 督办 and its answer is an event on the case's timeline")
         exempt("cases.ClaimTally", "a counter kept by conditional UPDATE; claims are case events")
+
+
+def _first_case_page(user) -> str:
+    """A leader handles no cases of their own: their 事项 is everything in their scope."""
+    from qinqing.core.models import Role
+
+    return "case-all" if user.role == Role.LEADER else "case-my-queue"

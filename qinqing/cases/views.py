@@ -100,6 +100,13 @@ def my_queue(request):
 
 
 @login_required
+@permission_required("cases.supervise_case", raise_exception=True)
+def all_cases(request):
+    """Every case in the user's scope (a leader's view), with the overdue filter."""
+    return _queue(request, access.visible(Case, request.user), "全部事项")
+
+
+@login_required
 @permission_required("cases.view_case", raise_exception=True)
 def department_queue(request):
     user = request.user
