@@ -184,7 +184,7 @@ def instant_call(request, payload: CallIn):
 @router.get("/station/coverage", response=CoverageOut, summary="联企服务员覆盖")
 def coverage(request):
     _need(request, "enterprise.view_liaison")
-    covered, total = services.coverage(access.visible(Enterprise, request.auth))
+    covered, total = services.coverage(services.station_enterprises(request.auth))
     return {"covered": covered, "total": total}
 
 

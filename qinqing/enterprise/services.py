@@ -5,13 +5,13 @@ import json
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from qinqing.cases.models import Priority
 from qinqing.cases.services import do_open_case, do_transition
 from qinqing.core import access, audit, letting
-from qinqing.core.models import Enterprise, Role, User
+from qinqing.core.models import Enterprise, Region, Role, User
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.enterprise import grading
 from qinqing.enterprise.forms import LandParcelForm, ParcelStatusForm, ServiceSessionForm
@@ -312,6 +312,33 @@ def _store_results(year: int, scheme: GradingScheme, results: list[tuple]) -> No
                 for enterprise_id, above, score, grade, tax, low, details in results
             ],
         )
+
+
+def station_regions() -> list[Region]:
+    """The regions the station serves: those of the officers on a visit plan (联企服务员).
+
+    A county's enterprises of other kinds and places (诸暨's medical institutions)
+    are in the directory but not the station's to serve.
+    """
+    officers = VisitPlan.objects.values("officer_id")
+    return list(
+        Region.objects.filter(
+            pk__in=User.regions.through.objects.filter(user_id__in=officers).values("region_id")
+        )
+    )
+
+
+def in_station(path: str = "region") -> Q:
+    """Records whose region (at ``path``) lies in a region the station serves."""
+    condition = access.NOTHING
+    for region in station_regions():
+        condition |= Q(**{f"{path}__code__startswith": region.prefix})
+    return condition
+
+
+def station_enterprises(user: User):
+    """The station's enterprises this user sees (the coverage counts these)."""
+    return access.visible(Enterprise, user).filter(in_station())
 
 
 def coverage(enterprises) -> tuple[int, int]:

@@ -12,3 +12,17 @@ def station(users, regions, enterprise):
     liaison = make_user(Role.STAFF, "liaison", regions=[regions["zhuma"]], department=office)
     do_assign_liaison(users["admin"], enterprise, liaison)
     return {"office": office, "liaison": liaison}
+
+
+@pytest.fixture
+def uncovered(regions):
+    """A 竹马 enterprise still without a liaison."""
+    from qinqing.core.models import Enterprise
+    from qinqing.core.synthetic import make_credit_code
+
+    return Enterprise.objects.create(
+        name="竹马新开机械有限公司",
+        credit_code=make_credit_code("330702", 1501),
+        industry_code="3411",
+        region=regions["zhuma"],
+    )

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from qinqing.cases.models import ACTIVE_KINDS, StateKind
 from qinqing.core import access
-from qinqing.core.models import Enterprise, Role
+from qinqing.core.models import Role
 from qinqing.enterprise import services
 from qinqing.enterprise.models import (
     LandParcel,
@@ -21,9 +21,14 @@ from qinqing.enterprise.views.land import land_figures
 @permission_required("enterprise.view_problem", raise_exception=True)
 def station_home(request):
     user = request.user
-    enterprises = access.visible(Enterprise, user)
+    enterprises = services.station_enterprises(user)
+    if user.is_back_office and not access.sees_everything(user) and not enterprises.exists():
+        # A bureau elsewhere (诸暨卫健局) has no station: say so rather than show zeros.
+        return render(request, "enterprise/home.html", {"not_responsible": True})
     covered, total = services.coverage(enterprises)
-    problems = access.visible(Problem, user)
+    problems = access.visible(Problem, user).filter(enterprise__in=enterprises)
+    if user.role == Role.ENTERPRISE:
+        problems = access.visible(Problem, user)
     context = {
         "covered": covered,
         "total": total,
@@ -36,9 +41,9 @@ def station_home(request):
             case__kind__in=WORKING, case__due_at__lt=timezone.now()
         ).count(),
         "sessions": access.visible(ServiceSession, user)
-        .filter(starts_at__gte=timezone.now())
+        .filter(services.in_station(), starts_at__gte=timezone.now())
         .order_by("starts_at")[:5],
-        "land": land_figures(access.visible(LandParcel, user)),
+        "land": land_figures(access.visible(LandParcel, user).filter(services.in_station())),
     }
     if user.role == Role.ENTERPRISE:
         context["my_problems"] = problems.select_related("case", "case__state", "case__case_type")[
