@@ -166,7 +166,7 @@ def test_the_resident_account_is_cai_the_73_year_old_veteran_of_baibu(demo_outpu
     assert cai.name.startswith("蔡")
     assert cai.region == Region.objects.resolve_town("330424", "百步镇")
     born = cai.birth_date
-    reference = demo.REFERENCE_DATE
+    reference = demo.reference_date()
     age = reference.year - born.year - ((reference.month, reference.day) < (born.month, born.day))
     assert age == 73
     assert cai.visits.filter(notes__contains="助听器").exists()
@@ -184,9 +184,9 @@ def test_visits_cover_every_zhuma_enterprise_within_the_year_before_the_referenc
 ):
     visits = Visit.objects.select_related("visitor", "enterprise__region")
     assert visits.count() >= 150
-    start = demo.REFERENCE_DATE - datetime.timedelta(days=366)
+    start = demo.reference_date() - datetime.timedelta(days=366)
     for visit in visits:
-        assert start <= visit.visited_at.date() < demo.REFERENCE_DATE
+        assert start <= visit.visited_at.date() < demo.reference_date()
     zhuma_visits = visits.filter(enterprise__region__name="竹马乡")
     assert zhuma_visits.values("enterprise").distinct().count() == 87  # 联企服务员全覆盖
     assert set(data.ZHUMA_LIAISONS) <= {v.visitor.username for v in zhuma_visits}
@@ -308,3 +308,15 @@ def test_the_service_station_shows_the_figures_of_scenario_4(demo_output, db):
     assert grades.count() == 87
     assert set(grades.values_list("grade", flat=True)) == {"A", "B", "C", "D"}
     assert grades.filter(low_efficiency=True).count() == 8
+
+
+def test_the_demo_has_a_session_ahead_and_problems_still_running_on_its_reference_day(
+    demo_output, db
+):
+    from qinqing.cases.models import ACTIVE_KINDS
+    from qinqing.enterprise.models import Problem, ServiceSession
+
+    day = demo.reference_date()
+    assert ServiceSession.objects.filter(starts_at__date__gt=day).exists()
+    running = Problem.objects.filter(case__kind__in=ACTIVE_KINDS)
+    assert running.filter(case__created_at__date__gte=day - datetime.timedelta(days=30)).exists()
