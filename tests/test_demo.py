@@ -24,6 +24,8 @@ from qinqing.core.models import (
 )
 from qinqing.core.validators import validate_id_number, validate_industry_code, validate_uscc
 
+pytestmark = pytest.mark.slow  # builds the whole demo county
+
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
