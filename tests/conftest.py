@@ -133,7 +133,7 @@ def log_in(client: Client, username: str, password: str):
 
 
 @pytest.fixture
-def office(regions, department):
+def office(regions, department, local_person):
     """A county office that handles cases: a dispatch desk and two departments.
 
     Its 区经商局 is the ``department`` of the ``users`` world, so both combine.
@@ -153,7 +153,8 @@ def office(regions, department):
             Role.HANDLER, "economy-handler", regions=[wucheng], department=economy
         ),
         "land_handler": make_user(Role.HANDLER, "land-handler", regions=[wucheng], department=land),
-        "requester": make_user(Role.RESIDENT, "requester"),
+        # A resident of 竹马乡: residents file cases where they live.
+        "requester": make_user(Role.RESIDENT, "requester", person=local_person),
         "outsider": make_user(Role.STAFF, "haiyan-staff", regions=[regions["haiyan"]]),
     }
 
@@ -165,6 +166,17 @@ def station(users, regions, enterprise):
     liaison = make_user(Role.STAFF, "liaison", regions=[regions["zhuma"]], department=office)
     do_assign_liaison(users["admin"], enterprise, liaison)
     return {"office": office, "liaison": liaison}
+
+
+@pytest.fixture
+def uncovered(regions):
+    """A 竹马 enterprise still without a liaison."""
+    return Enterprise.objects.create(
+        name="竹马新开机械有限公司",
+        credit_code=make_credit_code("330702", 1501),
+        industry_code="3411",
+        region=regions["zhuma"],
+    )
 
 
 def client_for(user) -> Client:

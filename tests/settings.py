@@ -7,3 +7,6 @@ from qinqing.settings import INSTALLED_APPS
 # on core's letting mechanism (``letting_app``, with its own migrations, so they
 # are made the same way on SQLite and PostgreSQL as a module's would be).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.flowapp", "tests.letting_app"]
+
+# The demo's figures are checked on a fixed day; the day it runs is checked apart.
+QINQING_DEMO_DATE = "2026-11-01"

@@ -342,7 +342,7 @@ def test_staff_cannot_file_an_enterprise_outside_their_regions(world):
     response = send(client_for(world["users"]["staff"]), "POST", "/enterprises", body)
 
     assert response.status_code == 422
-    assert response.json()["errors"]["region"] == ["区划代码不存在或不是县/乡镇级区划"]
+    assert response.json()["errors"]["region"] == ["不在您负责的区划内"]
 
 
 def test_recording_a_visit_makes_the_caller_the_visitor(world):

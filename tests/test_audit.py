@@ -165,3 +165,57 @@ def test_a_service_called_inside_another_keeps_both_actors(users, regions):
         )
     assert entries_for(Enterprise.objects.get(name="竹马新材料有限公司")).get().actor == inner
     assert entries_for(enterprise).get().actor == outer
+
+
+# --- every model audited or exempted (system check qinqing.A001) --------------------
+
+
+def test_every_project_model_is_audited_or_exempted_with_a_reason():
+    from qinqing.core.checks import check_audit_coverage
+
+    assert check_audit_coverage() == []
+
+
+def test_a_model_neither_audited_nor_exempted_fails_the_system_check():
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    from qinqing.core.checks import check_audit_coverage
+
+    with isolate_apps("qinqing.enterprise"):
+
+        class Unaudited(models.Model):
+            class Meta:
+                app_label = "enterprise"
+
+            def __str__(self) -> str:
+                return "unaudited"
+
+        errors = check_audit_coverage(models=[Unaudited])
+    assert [error.id for error in errors] == ["qinqing.A001"]
+    assert "enterprise.Unaudited" in errors[0].msg
+
+
+def test_registering_a_land_parcel_on_the_page_is_audited_with_the_staff_member(
+    users, regions, enterprise
+):
+    from qinqing.enterprise.models import LandParcel
+    from tests.conftest import client_for
+
+    response = client_for(users["staff"]).post(
+        "/station/land/",
+        {
+            "name": "竹马乡3号地块",
+            "region": regions["zhuma"].code,
+            "enterprise": enterprise.pk,
+            "area_mu": "12.5",
+            "kind": "idle",
+            "status": "surveyed",
+            "surveyed_on": "2026-03-01",
+        },
+    )
+    assert response.status_code == 302
+    parcel = LandParcel.objects.get(name="竹马乡3号地块")
+    entry = entries_for(parcel).get()
+    assert entry.action == AuditEntry.Action.CREATE
+    assert entry.actor == users["staff"]

@@ -25,6 +25,8 @@ from qinqing.core.models import (
 from qinqing.core.validators import validate_id_number, validate_industry_code, validate_uscc
 from tests.conftest import log_in
 
+pytestmark = pytest.mark.slow  # builds the whole demo county
+
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -167,7 +169,7 @@ def test_the_resident_account_is_cai_the_73_year_old_veteran_of_baibu(demo_outpu
     assert cai.name.startswith("蔡")
     assert cai.region == Region.objects.resolve_town("330424", "百步镇")
     born = cai.birth_date
-    reference = demo.REFERENCE_DATE
+    reference = demo.reference_date()
     age = reference.year - born.year - ((reference.month, reference.day) < (born.month, born.day))
     assert age == 73
     assert cai.visits.filter(notes__contains="助听器").exists()
@@ -187,9 +189,9 @@ def test_visits_cover_every_zhuma_enterprise_within_the_year_before_the_referenc
 ):
     visits = Visit.objects.select_related("visitor", "enterprise__region")
     assert visits.count() >= 150
-    start = demo.REFERENCE_DATE - datetime.timedelta(days=366)
+    start = demo.reference_date() - datetime.timedelta(days=366)
     for visit in visits:
-        assert start <= visit.visited_at.date() < demo.REFERENCE_DATE
+        assert start <= visit.visited_at.date() < demo.reference_date()
     zhuma_visits = visits.filter(enterprise__region__name="竹马乡")
     assert zhuma_visits.values("enterprise").distinct().count() == 87  # 联企服务员全覆盖
     assert set(data.ZHUMA_LIAISONS) <= {v.visitor.username for v in zhuma_visits}
@@ -344,3 +346,15 @@ def test_instant_calls_are_placed_by_enterprises_and_signed_by_their_liaisons(de
     # Every call is on the problem list as a call; no other problem claims to be one.
     assert Problem.objects.filter(source="call").count() == 52
     assert not Problem.objects.filter(source="call").exclude(case__in=calls).exists()
+
+
+def test_the_demo_has_a_session_ahead_and_problems_still_running_on_its_reference_day(
+    demo_output, db
+):
+    from qinqing.cases.models import ACTIVE_KINDS
+    from qinqing.enterprise.models import Problem, ServiceSession
+
+    day = demo.reference_date()
+    assert ServiceSession.objects.filter(starts_at__date__gt=day).exists()
+    running = Problem.objects.filter(case__kind__in=ACTIVE_KINDS)
+    assert running.filter(case__created_at__date__gte=day - datetime.timedelta(days=30)).exists()

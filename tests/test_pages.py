@@ -313,7 +313,7 @@ def test_staff_can_only_file_enterprises_within_their_regions(users, regions):
         reverse("enterprise-create"), enterprise_form(regions, region=regions["baibu"].code)
     )
     assert response.status_code == 422
-    assert "区划代码不存在或不是县/乡镇级区划" in response.content.decode()
+    assert "不在您负责的区划内" in response.content.decode()
     assert not Enterprise.objects.filter(name="竹马新材料有限公司").exists()
 
 

@@ -44,6 +44,7 @@ def manage(*args, env):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not redis_is_up(), reason="no Redis on 127.0.0.1:6379")
 def test_a_notification_queued_on_redis_is_delivered_by_an_rq_worker(tmp_path):
     queue_db = 1 + uuid.uuid4().int % 14  # a Redis database of its own for this run

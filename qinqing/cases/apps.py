@@ -29,12 +29,39 @@ class CasesConfig(AppConfig):
             ("case.update", "事项进展"),
         ]:
             register_kind(kind, label)
-        NAVIGATION.append(("事项", "case-my-queue", "cases.view_case"))
+        NAVIGATION.append(("事项", _first_case_page, "cases.view_case"))
         post_migrate.connect(workflows.install_registered, sender=self)
 
         from auditlog.registry import auditlog
 
-        from qinqing.cases.models import HolidayDay, HolidayYear
+        from qinqing.cases import models
+        from qinqing.core.audit import exempt
 
-        auditlog.register(HolidayYear)
-        auditlog.register(HolidayDay)
+        # Labels and time limits are the administrators' to edit: who changed what.
+        for model in (
+            models.HolidayYear,
+            models.HolidayDay,
+            models.Workflow,
+            models.State,
+            models.Transition,
+            models.CaseType,
+            models.TimeLimit,
+            models.StateLimit,
+            models.CaseAttachment,
+        ):
+            auditlog.register(model)
+        exempt(
+            "cases.Case",
+            "every write goes through the case services, which record a named audit event "
+            "(open, transition, supervise, escalate, deadline_recomputed) in the same transaction",
+        )
+        exempt("cases.CaseEvent", "the case's own append-only timeline, written with those events")
+        exempt("cases.Supervision", "each 督办 and its answer is an event on the case's timeline")
+        exempt("cases.ClaimTally", "a counter kept by conditional UPDATE; claims are case events")
+
+
+def _first_case_page(user) -> str:
+    """A leader handles no cases of their own: their 事项 is everything in their scope."""
+    from qinqing.core.models import Role
+
+    return "case-all" if user.role == Role.LEADER else "case-my-queue"

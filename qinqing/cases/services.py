@@ -39,7 +39,7 @@ from qinqing.cases.models import (
     Transition,
 )
 from qinqing.cases.workflows import case_type_spec
-from qinqing.core import audit
+from qinqing.core import access, audit
 from qinqing.core.models import Department, User
 from qinqing.core.services import Forbidden, InvalidInput
 
@@ -85,6 +85,7 @@ def do_open_case(
     """Register a case (登记) with deadlines from its type's time limits."""
     if not actor.has_perm("cases.add_case"):
         raise Forbidden("cases.add_case")
+    access.require_region(actor, region)
     if isinstance(case_type, str):
         case_type = CaseType.objects.select_related("workflow").get(code=case_type)
     errors = {}

@@ -4,6 +4,7 @@ from qinqing.cases import views
 
 urlpatterns = [
     path("", views.my_queue, name="case-my-queue"),
+    path("all/", views.all_cases, name="case-all"),
     path("department/", views.department_queue, name="case-department-queue"),
     path("dispatch/", views.dispatch_queue, name="case-dispatch-queue"),
     path("board/", views.claim_board, name="case-board"),

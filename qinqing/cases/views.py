@@ -25,6 +25,7 @@ from qinqing.cases.forms import (
 from qinqing.cases.models import ACTIVE_KINDS, Case, CaseAttachment, StateKind, Supervision
 from qinqing.core import access
 from qinqing.core.exporting import xlsx_response
+from qinqing.core.forms import limit_region_fields
 from qinqing.core.models import Department
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.core.views.common import query_string
@@ -104,6 +105,13 @@ def my_queue(request):
     user = request.user
     mine = access.visible(Case, user).filter(Q(assignee=user) | Q(requester=user))
     return _queue(request, mine, "我的事项")
+
+
+@login_required
+@permission_required("cases.supervise_case", raise_exception=True)
+def all_cases(request):
+    """Every case in the user's scope (a leader's view), with the overdue filter."""
+    return _queue(request, access.visible(Case, request.user), "全部事项")
 
 
 @login_required
@@ -280,9 +288,7 @@ def attachment_download(request, pk):
 @permission_required("cases.add_case", raise_exception=True)
 def case_create(request):
     form = OpenCaseForm(request.POST or None)
-    if request.user.is_back_office and not access.sees_everything(request.user):
-        field = form.fields["region"]
-        field.queryset = field.queryset.within(request.user.region_prefixes())
+    limit_region_fields(form, request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = services.do_open_case(

@@ -30,6 +30,7 @@ from qinqing.core.models import (
     User,
     Visit,
 )
+from qinqing.core.models.directory import RegionLevel
 
 # --- role → permissions ------------------------------------------------------
 
@@ -244,6 +245,68 @@ def _import_jobs(user: User) -> Q:
 @register_visibility(AuditEntry)
 def _audit_entries(user: User) -> Q:
     return EVERYTHING
+
+
+# --- where a user may act ------------------------------------------------------
+#
+# Seeing a record and filing one are different: a leader sees the county, but a
+# case, a parcel, a session or a liaison is filed only in a region the actor is
+# responsible for. Pickers offer these regions, and every service that files a
+# record in a region calls ``require_region`` — pages and API answer alike.
+
+OUT_OF_SCOPE = "不在您负责的区划内"
+
+
+def actable_regions(actor: User) -> QuerySet:
+    """The regions ``actor`` may file records in.
+
+    Admins and leaders: all. Staff and handlers: their assigned regions and
+    everything under them. An enterprise account: its enterprise's region. A
+    resident: their own town and its county.
+    """
+    regions = Region.objects.all()
+    if not actor.is_authenticated or not actor.is_active:
+        return regions.none()
+    if sees_everything(actor):
+        return regions
+    if actor.role in {Role.STAFF, Role.HANDLER}:
+        return regions.within(actor.region_prefixes())
+    if actor.role == Role.ENTERPRISE and actor.enterprise_id:
+        return regions.filter(pk=actor.enterprise.region_id)
+    if actor.role == Role.RESIDENT and actor.person_id:
+        region = actor.person.region
+        return regions.filter(pk__in=[region.pk, *_ancestors_to_county(region)])
+    return regions.none()
+
+
+def _ancestors_to_county(region: Region) -> list[int]:
+    if region.level == RegionLevel.TOWN and region.parent_id:
+        return [region.parent_id]
+    return []
+
+
+def home_region(actor: User) -> Region | None:
+    """The region a form preselects for ``actor``: their own."""
+    if actor.role == Role.ENTERPRISE and actor.enterprise_id:
+        return actor.enterprise.region
+    if actor.role == Role.RESIDENT and actor.person_id:
+        return actor.person.region
+    own = actor.regions.order_by("code").first() if actor.pk else None
+    if own is None and actor.department_id:
+        own = actor.department.region
+    return own
+
+
+def may_act_in(actor: User, region: Region | None) -> bool:
+    return region is not None and actable_regions(actor).filter(pk=region.pk).exists()
+
+
+def require_region(actor: User, region: Region | None, field: str = "region") -> None:
+    """Refuse a record filed outside ``actor``'s regions, naming the field (所属区划)."""
+    if not may_act_in(actor, region):
+        from qinqing.core.services import InvalidInput
+
+        raise InvalidInput({field: [OUT_OF_SCOPE]}, {field: "所属区划"})
 
 
 def can_unmask(user: User) -> bool:

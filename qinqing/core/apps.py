@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_login_failed
 
-        from qinqing.core import audit, import_kinds, letting, security
+        from qinqing.core import audit, checks, import_kinds, letting, security  # noqa: F401
 
         audit.register_models()
         letting.install()

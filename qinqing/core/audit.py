@@ -22,9 +22,30 @@ PERSONAL_FIELDS = ["id_number", "phone"]
 # Named events that read or try to reach data rather than change it.
 ACCESS_EVENTS = {"unmask", "export_personal_data", "login_failed"}
 
+# Models whose writes are deliberately not recorded field by field, each with the
+# reason. Every other model under ``qinqing.*`` must be registered with
+# django-auditlog; the system check ``qinqing.A001`` refuses one that is neither.
+AUDIT_EXEMPT: dict[str, str] = {}
+
+
+def exempt(label: str, reason: str) -> None:
+    """Exempt the model ``"app_label.Model"`` from the audit trail, saying why."""
+    if not reason.strip():
+        raise ValueError(f"{label}: an audit exemption needs a reason")
+    AUDIT_EXEMPT[label] = reason
+
 
 def register_models() -> None:
-    from qinqing.core.models import Department, Enterprise, Person, Region, Site, User, Visit
+    from qinqing.core.models import (
+        Department,
+        Enterprise,
+        NotificationPreference,
+        Person,
+        Region,
+        Site,
+        User,
+        Visit,
+    )
 
     auditlog.register(Region)
     auditlog.register(Department)
@@ -56,6 +77,21 @@ def register_models() -> None:
         m2m_fields={"regions", "groups", "user_permissions"},
     )
     auditlog.register(Visit)
+    auditlog.register(NotificationPreference)
+
+    exempt("core.AuditEntry", "the audit trail itself")
+    exempt(
+        "core.ApiToken",
+        "issued and revoked only by the token services, which record token_issued and "
+        "token_revoked events; each use stamps last_used_at, which is no change to audit",
+    )
+    exempt(
+        "core.ImportJob",
+        "the job row is its own record of who imported which file and what came of it; "
+        "the records it writes are audited, and its heartbeat would flood the trail",
+    )
+    exempt("core.Notification", "a message to a user about an action that is audited itself")
+    exempt("core.Delivery", "delivery attempts of a notification (bookkeeping of the outbox)")
 
 
 @contextlib.contextmanager

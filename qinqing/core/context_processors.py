@@ -1,9 +1,13 @@
 """The navigation bar: only modules that exist and that this user may open."""
 
+from collections.abc import Callable
+
 from django.urls import NoReverseMatch, reverse
 
-# (label, url name, permission needed) — service modules append their entries.
-NAVIGATION: list[tuple[str, str, str | None]] = [
+# (label, url name, permission needed) — service modules append their entries. The
+# url name may be a function of the user, for a module whose first page differs by
+# role (a leader's 事项 opens the scope-wide list, not their own empty queue).
+NAVIGATION: list[tuple[str, str | Callable, str | None]] = [
     ("首页", "home", None),
     ("企业", "enterprise-list", "core.view_enterprise"),
     ("人员", "person-list", "core.view_person"),
@@ -22,6 +26,8 @@ def navigation(request):
     for label, name, perm in NAVIGATION:
         if perm is not None and not user.has_perm(perm):
             continue
+        if callable(name):
+            name = name(user)
         try:
             url = reverse(name)
         except NoReverseMatch:  # a module whose pages are not installed: no dead link

@@ -72,11 +72,53 @@ class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.full_name}"
 
+    def limit_to(self, actor) -> None:
+        """Offer only the regions ``actor`` may file records in (``access.actable_regions``).
+
+        A code that exists but lies outside them is refused as out of scope, with the
+        message ``access.require_region`` gives, so a page and the API say the same.
+        """
+        from qinqing.core import access
+
+        self.known = self.queryset
+        self.queryset = self.queryset.filter(
+            pk__in=access.actable_regions(actor).values("pk")
+        ).select_related("parent__parent__parent")
+        self.error_messages["out_of_scope"] = access.OUT_OF_SCOPE
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            known = getattr(self, "known", None)
+            if known is not None and value not in self.empty_values:
+                code = validators.normalise(str(value))
+                if known.filter(code=code).exists():
+                    raise ValidationError(
+                        self.error_messages["out_of_scope"], code="out_of_scope"
+                    ) from None
+            raise
+
     def prepare_value(self, value):
         # A form built from a record holds the region's primary key; the choices use codes.
         if isinstance(value, int) and not isinstance(value, bool):
             return Region.objects.filter(pk=value).values_list("code", flat=True).first()
         return super().prepare_value(value)
+
+
+def limit_region_fields(form, actor) -> None:
+    """Every region picker of ``form``: only ``actor``'s regions, their own preselected."""
+    from qinqing.core import access
+
+    own = None
+    for name, field in form.fields.items():
+        if not isinstance(field, RegionChoiceField):
+            continue
+        field.limit_to(actor)
+        if not form.is_bound and form.initial.get(name) is None:
+            own = own or access.home_region(actor)
+            if own is not None and field.queryset.filter(pk=own.pk).exists():
+                form.initial[name] = own.code
 
 
 class EnterpriseForm(ModelForm):

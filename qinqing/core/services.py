@@ -13,6 +13,7 @@ from qinqing.core.forms import (
     PersonForm,
     VisitForm,
     form_errors,
+    limit_region_fields,
 )
 from qinqing.core.models import Enterprise, Person, User, Visit
 
@@ -143,8 +144,5 @@ def do_change_own_password(user: User, data: dict) -> User:
 
 
 def restrict_region_choices(form, actor: User) -> None:
-    """Staff scoped to regions can only file records inside them."""
-    if access.sees_everything(actor):
-        return
-    field = form.fields["region"]
-    field.queryset = field.queryset.within(actor.region_prefixes())
+    """Records are filed only in the actor's regions (``access.actable_regions``)."""
+    limit_region_fields(form, actor)

@@ -2,17 +2,16 @@
 
 import datetime
 
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from qinqing.cases.models import ACTIVE_KINDS, StateKind
 from qinqing.core import access
 from qinqing.core.models import Enterprise
 from qinqing.core.services import Forbidden
 from qinqing.enterprise import services
-from qinqing.enterprise.models import GradeResult, LandParcel, Problem, ServiceSession
+from qinqing.enterprise.filters import GradeFilter, ParcelFilter, ProblemFilter, SessionFilter
+from qinqing.enterprise.models import ServiceSession
 
 router = Router(tags=["爱企服务站"])
 
@@ -152,26 +151,18 @@ def _need(request, perm):
 
 @router.get("/station/problems", response=list[ProblemOut], summary="问题清单")
 @paginate
-def problems(request, state: str = "all", category: str | None = None, overdue: bool = False):
+def problems(
+    request,
+    state: str = "all",
+    category: str | None = None,
+    department: str | None = None,
+    overdue: str | None = None,
+    q: str | None = None,
+):
     """state：all / active（未办结）/ solved（回访确认已解决）/ open / in_progress /
-    resolved / closed / rejected。"""
+    resolved / closed / rejected；overdue：1 只看超期。与页面、导出的筛选相同。"""
     _need(request, "enterprise.view_problem")
-    rows = access.visible(Problem, request.auth).select_related(
-        "enterprise", "case", "case__state", "case__case_type", "case__department"
-    )
-    if state == "active":
-        rows = rows.filter(case__kind__in=ACTIVE_KINDS)
-    elif state == "solved":
-        rows = rows.filter(case__solved=True)  # confirmed solved at 回访
-    elif state in StateKind.values:
-        rows = rows.filter(case__kind=state)
-    if category:
-        rows = rows.filter(category=category)
-    if overdue:
-        rows = rows.filter(
-            case__kind__in=(StateKind.OPEN, StateKind.IN_PROGRESS), case__due_at__lt=timezone.now()
-        )
-    return rows.order_by("-case__created_at")
+    return ProblemFilter(request.GET, actor=request.auth).rows()
 
 
 @router.post("/station/calls", response={201: CallOut}, summary="即时呼叫（企业账号）")
@@ -193,14 +184,15 @@ def instant_call(request, payload: CallIn):
 @router.get("/station/coverage", response=CoverageOut, summary="联企服务员覆盖")
 def coverage(request):
     _need(request, "enterprise.view_liaison")
-    covered, total = services.coverage(access.visible(Enterprise, request.auth))
+    covered, total = services.coverage(services.station_enterprises(request.auth))
     return {"covered": covered, "total": total}
 
 
 @router.get("/station/sessions", response=list[SessionOut], summary="组团服务")
-def sessions(request):
+def sessions(request, upcoming: str | None = None):
+    """upcoming：1 只看未开始的。"""
     _need(request, "enterprise.view_servicesession")
-    return access.visible(ServiceSession, request.auth).order_by("-starts_at")[:200]
+    return SessionFilter(request.GET, actor=request.auth).rows()[:200]
 
 
 @router.post(
@@ -224,21 +216,19 @@ def sign_up(request, session_id: int, payload: SignUpIn):
 
 @router.get("/station/grades", response=list[GradeOut], summary="亩均效益评价结果")
 @paginate
-def grades(request, year: int, grade: str | None = None, low_efficiency: bool | None = None):
+def grades(
+    request,
+    year: str | None = None,
+    grade: str | None = None,
+    low_efficiency: str | None = None,
+):
+    """year 默认为最近评价的年度；grade：A/B/C/D；low_efficiency：1 只看低效企业。"""
     _need(request, "enterprise.view_graderesult")
-    rows = (
-        access.visible(GradeResult, request.auth)
-        .filter(year=year, scheme=services.default_scheme())
-        .select_related("enterprise")
-    )
-    if grade:
-        rows = rows.filter(grade=grade)
-    if low_efficiency is not None:
-        rows = rows.filter(low_efficiency=low_efficiency)
-    return rows.order_by("-score", "enterprise__credit_code")
+    return GradeFilter(request.GET, actor=request.auth).rows()
 
 
 @router.get("/station/land", response=list[ParcelOut], summary="土地台账")
-def land(request):
+def land(request, status: str | None = None):
+    """status：surveyed / remediating / recovered / transferred / remediated。"""
     _need(request, "enterprise.view_landparcel")
-    return access.visible(LandParcel, request.auth).select_related("region", "enterprise")
+    return ParcelFilter(request.GET, actor=request.auth).rows()

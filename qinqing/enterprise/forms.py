@@ -1,7 +1,9 @@
 from django import forms
 
 from qinqing.cases.models import Priority
-from qinqing.core.forms import REQUIRED, Form, ModelForm, RegionChoiceField
+from qinqing.core import access
+from qinqing.core.forms import REQUIRED, Form, ModelForm, RegionChoiceField, limit_region_fields
+from qinqing.core.models import Enterprise
 from qinqing.enterprise.models import (
     LandParcel,
     ParcelStatus,
@@ -41,7 +43,13 @@ class ProblemForm(Form):
 
 
 class ServiceSessionForm(ModelForm):
+    """A session is published to a region the publisher is responsible for."""
+
     region = RegionChoiceField(label="所属区划")
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_region_fields(self, actor)
 
     class Meta:
         model = ServiceSession
@@ -62,7 +70,15 @@ class ServiceSessionForm(ModelForm):
 
 
 class LandParcelForm(ModelForm):
+    """A parcel is registered in the registrar's regions, for an enterprise they see."""
+
     region = RegionChoiceField(label="所属区划")
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_region_fields(self, actor)
+        self.fields["enterprise"].queryset = access.visible(Enterprise, actor)
+        self.fields["enterprise"].error_messages["invalid_choice"] = "企业不存在或无权访问"
 
     class Meta:
         model = LandParcel
@@ -91,7 +107,11 @@ class LandParcelForm(ModelForm):
 
 
 class ParcelStatusForm(Form):
-    status = forms.ChoiceField(label="处置状态", choices=ParcelStatus.choices)
+    status = forms.ChoiceField(
+        label="处置状态",
+        choices=ParcelStatus.choices,
+        error_messages={"required": "必填", "invalid_choice": "处置状态不正确"},
+    )
 
 
 class IndicatorYearForm(Form):

@@ -5,19 +5,21 @@ import json
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from qinqing.cases.models import Priority
 from qinqing.cases.services import do_open_case, do_transition
 from qinqing.core import access, audit, letting
-from qinqing.core.models import Enterprise, Role, User
+from qinqing.core.models import Enterprise, Region, Role, User
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.enterprise import grading
+from qinqing.enterprise.forms import LandParcelForm, ParcelStatusForm, ServiceSessionForm
 from qinqing.enterprise.models import (
     GradeResult,
     GradingScheme,
     IndicatorYear,
+    LandParcel,
     Liaison,
     Problem,
     ProblemSource,
@@ -45,8 +47,16 @@ class AlreadySignedUp(letting.AlreadyHolding):
 def do_assign_liaison(actor: User, enterprise: Enterprise, officer: User) -> Liaison:
     if not actor.has_perm("enterprise.add_liaison"):
         raise Forbidden("enterprise.add_liaison")
+    access.require_region(actor, enterprise.region)
     if officer.role not in {Role.STAFF, Role.HANDLER} or not officer.is_active:
         raise InvalidInput({"officer": ["联企服务员应为在职的工作人员"]}, {"officer": "联企服务员"})
+    # The enterprise's calls are dispatched to its liaison's department: an officer
+    # of another county would take them to a bureau that does not serve it.
+    if not access.may_act_in(officer, enterprise.region):
+        raise InvalidInput(
+            {"officer": [f"{officer} 不负责企业所在区划（{enterprise.region.full_name}）"]},
+            {"officer": "联企服务员"},
+        )
     with transaction.atomic(), audit.acting_as(actor):
         liaison, _ = Liaison.objects.update_or_create(
             enterprise=enterprise, defaults={"officer": officer}
@@ -167,6 +177,20 @@ def do_record_problem(
 # --- group service sessions -----------------------------------------------------
 
 
+def do_publish_session(actor: User, data) -> ServiceSession:
+    """发布组团服务 in a region the actor is responsible for."""
+    if not actor.has_perm("enterprise.add_servicesession"):
+        raise Forbidden("enterprise.add_servicesession")
+    form = ServiceSessionForm(data, actor=actor)
+    if not form.is_valid():
+        raise InvalidInput.from_form(form)
+    with transaction.atomic(), audit.acting_as(actor):
+        session = form.save(commit=False)
+        session.created_by = actor
+        session.save()
+    return session
+
+
 def do_sign_up(actor: User, session: ServiceSession, enterprise: Enterprise) -> SessionSignup:
     """Take one place for ``enterprise``; never more places than the session has
     (the shared seat mechanism, ``core.letting.take_seat``)."""
@@ -178,6 +202,35 @@ def do_sign_up(actor: User, session: ServiceSession, enterprise: Enterprise) -> 
         raise SessionFull() from None
     except letting.AlreadyHolding:
         raise AlreadySignedUp() from None
+
+
+# --- land ledger -------------------------------------------------------------------
+
+
+def do_register_parcel(actor: User, data) -> LandParcel:
+    """登记地块 in a region the actor is responsible for."""
+    if not actor.has_perm("enterprise.add_landparcel"):
+        raise Forbidden("enterprise.add_landparcel")
+    form = LandParcelForm(data, actor=actor)
+    if not form.is_valid():
+        raise InvalidInput.from_form(form)
+    with transaction.atomic(), audit.acting_as(actor):
+        return form.save()
+
+
+def do_change_parcel_status(actor: User, parcel: LandParcel, status: str) -> LandParcel:
+    """Record a parcel's disposal (处置状态) as of today."""
+    if not actor.has_perm("enterprise.change_landparcel"):
+        raise Forbidden("enterprise.change_landparcel")
+    access.require_region(actor, parcel.region)
+    form = ParcelStatusForm({"status": status})
+    if not form.is_valid():
+        raise InvalidInput.from_form(form)
+    with transaction.atomic(), audit.acting_as(actor):
+        parcel.status = form.cleaned_data["status"]
+        parcel.status_changed_on = timezone.localdate()
+        parcel.save(update_fields=["status", "status_changed_on"])
+    return parcel
 
 
 # --- 亩均效益 grading --------------------------------------------------------------
@@ -270,6 +323,33 @@ def _store_results(year: int, scheme: GradingScheme, results: list[tuple]) -> No
                 for enterprise_id, above, score, grade, tax, low, details in results
             ],
         )
+
+
+def station_regions() -> list[Region]:
+    """The regions the station serves: those of the officers on a visit plan (联企服务员).
+
+    A county's enterprises of other kinds and places (诸暨's medical institutions)
+    are in the directory but not the station's to serve.
+    """
+    officers = VisitPlan.objects.values("officer_id")
+    return list(
+        Region.objects.filter(
+            pk__in=User.regions.through.objects.filter(user_id__in=officers).values("region_id")
+        )
+    )
+
+
+def in_station(path: str = "region") -> Q:
+    """Records whose region (at ``path``) lies in a region the station serves."""
+    condition = access.NOTHING
+    for region in station_regions():
+        condition |= Q(**{f"{path}__code__startswith": region.prefix})
+    return condition
+
+
+def station_enterprises(user: User):
+    """The station's enterprises this user sees (the coverage counts these)."""
+    return access.visible(Enterprise, user).filter(in_station())
 
 
 def coverage(enterprises) -> tuple[int, int]:

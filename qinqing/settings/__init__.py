@@ -195,6 +195,8 @@ QINQING_IMPORT_LIMITS = {"default": {"rows": 50_000, "bytes": 10 * 1024 * 1024}}
 for _kind, _limits in json.loads(os.environ.get("QINQING_IMPORT_LIMITS") or "{}").items():
     QINQING_IMPORT_LIMITS[_kind] = {**QINQING_IMPORT_LIMITS.get(_kind, {}), **_limits}
 # A running import whose heartbeat is older than this is taken to have lost its worker.
+# The day the demo data is built around (YYYY-MM-DD); empty means the day it is loaded.
+QINQING_DEMO_DATE = os.environ.get("QINQING_DEMO_DATE", "")
 QINQING_IMPORT_LEASE_SECONDS = int(os.environ.get("QINQING_IMPORT_LEASE_SECONDS", "600"))
 QINQING_IMPORT_RETRIES = int(os.environ.get("QINQING_IMPORT_RETRIES", "2"))
 

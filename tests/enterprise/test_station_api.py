@@ -48,7 +48,9 @@ def test_signing_up_to_a_full_session_is_a_409(users, regions, enterprise):
     assert again.json()["detail"] in {"名额已满", "本企业已报名"}
 
 
-def test_coverage_counts_enterprises_with_a_liaison(users, station, other_enterprise):
+def test_coverage_counts_the_stations_enterprises_with_a_liaison(
+    users, station, uncovered, other_enterprise
+):
     assert client_for(users["admin"]).get("/api/v1/station/coverage").json() == {
         "covered": 1,
         "total": 2,

@@ -23,10 +23,11 @@ registered steps in one transaction::
         ctx.count("微心愿", Wish.objects.count())
 
 Rules for a step: idempotent (look records up by a natural key, create only
-what is missing); deterministic (use ``ctx.rng(name)`` and
-``ctx.reference_date``, never today's date); writes through the module's
-``do_*`` services where there is one, otherwise inside ``with ctx.acting():``
-(never call a service inside that block — the audit actor does not nest).
+what is missing); deterministic for a given reference date (use
+``ctx.rng(name)`` and ``ctx.reference_date`` — today, or ``QINQING_DEMO_DATE``
+— never ``date.today()``); writes through the module's ``do_*`` services where
+there is one, otherwise inside ``with ctx.acting():`` (never call a service
+inside that block — the audit actor does not nest).
 What core leaves in the context is described on ``DemoContext``.
 """
 
@@ -34,18 +35,17 @@ What core leaves in the context is described on ``DemoContext``.
 from qinqing.core.demo.builder import ensure_account, ensure_department, summary
 from qinqing.core.demo.registry import (
     DEMO_PASSWORD,
-    REFERENCE_DATE,
     AccountRow,
     DemoContext,
     DemoStep,
     build,
     demo_step,
     ordered_steps,
+    reference_date,
 )
 
 __all__ = [
     "DEMO_PASSWORD",
-    "REFERENCE_DATE",
     "AccountRow",
     "DemoContext",
     "DemoStep",
@@ -54,5 +54,6 @@ __all__ = [
     "ensure_account",
     "ensure_department",
     "ordered_steps",
+    "reference_date",
     "summary",
 ]

@@ -13,17 +13,33 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
 from qinqing.core import audit
 
-# Every date in the demo is relative to this day, never to today, so that
-# every run builds the same data.
-REFERENCE_DATE = datetime.date(2026, 11, 1)
 DEMO_PASSWORD = "qinqing2026"
 SEED = "qinqing-demo-2026"
+
+
+def reference_date() -> datetime.date:
+    """The day every demo date is relative to: ``QINQING_DEMO_DATE`` if set, else today.
+
+    Today, so that upcoming sessions, running deadlines and overdue cases make sense
+    on the day someone loads the demo; a fixed date (the tests use one) builds the
+    same data on every run.
+    """
+    configured = getattr(settings, "QINQING_DEMO_DATE", "")
+    if not configured:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(configured)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"QINQING_DEMO_DATE 应为日期，如 2026-11-01（现为 {configured!r}）"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,7 @@ class DemoContext:
     liaison officer in 竹马乡).
     """
 
-    reference_date: datetime.date = REFERENCE_DATE
+    reference_date: datetime.date = field(default_factory=reference_date)
     password: str = DEMO_PASSWORD
     actor: object = None  # the admin account every core record is attributed to
     regions: dict = field(default_factory=dict)
