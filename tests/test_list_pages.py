@@ -96,7 +96,7 @@ PAGES = [
     ("/station/problems/", "staff", add_problem, 16),
     ("/station/liaisons/", "admin", add_enterprise, 8),
     ("/station/visits/", "staff", add_liaison, 7),
-    ("/station/land/", "admin", add_parcel, 11),
+    ("/station/land/", "admin", add_parcel, 12),
     ("/cases/kpis/", "staff", add_problem, 10),
 ]
 

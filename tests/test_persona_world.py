@@ -8,7 +8,7 @@ def test_the_role_accounts_the_case_office_and_the_station_live_in_one_county(
 ):
     assert users["staff"].department == office["economy"]
     case = do_open_case(
-        users["resident"], case_type="general", title="路灯不亮", region=regions["zhuma"]
+        office["requester"], case_type="general", title="路灯不亮", region=regions["zhuma"]
     )
     case = do_transition(office["dispatcher"], case, "accept")
     case = do_transition(office["dispatcher"], case, "dispatch", department=office["economy"])

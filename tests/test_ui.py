@@ -87,7 +87,10 @@ def test_drop_downs_offer_please_choose_instead_of_dashes(users):
     from qinqing.core.models import Enterprise
     from qinqing.enterprise.forms import LandParcelForm, ProblemForm
 
-    html = LandParcelForm().as_div() + ProblemForm(enterprises=Enterprise.objects.all()).as_div()
+    html = (
+        LandParcelForm(actor=users["admin"]).as_div()
+        + ProblemForm(enterprises=Enterprise.objects.all()).as_div()
+    )
     assert "---------" not in html
     assert html.count('<option value="" selected>请选择</option>') >= 3
 

@@ -33,7 +33,7 @@ class TransitionForm(Form):
     attachments = forms.FileField(label="附件", required=False)
 
 
-class SuperviseForm(forms.Form):
+class SuperviseForm(Form):
     note = forms.CharField(label="督办意见", widget=forms.Textarea(attrs={"rows": 3}))
     due_at = forms.DateTimeField(
         label="答复期限",
@@ -42,5 +42,5 @@ class SuperviseForm(forms.Form):
     )
 
 
-class SupervisionAnswerForm(forms.Form):
+class SupervisionAnswerForm(Form):
     answer = forms.CharField(label="督办答复", widget=forms.Textarea(attrs={"rows": 3}))

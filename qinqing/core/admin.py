@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 
+from qinqing.core.forms import PleaseChoose
 from qinqing.core.models import (
     ApiToken,
     AuditEntry,
@@ -71,7 +72,7 @@ class PersonAdmin(admin.ModelAdmin):
         return False  # people are added through the app, where numbers are validated
 
 
-class TemporaryPasswordCreationForm(AdminUserCreationForm):
+class TemporaryPasswordCreationForm(PleaseChoose, AdminUserCreationForm):
     """A new account's password is the admin's choice, so its owner must replace it."""
 
     def save(self, commit=True):
@@ -79,7 +80,7 @@ class TemporaryPasswordCreationForm(AdminUserCreationForm):
         return super().save(commit)
 
 
-class TemporaryPasswordChangeForm(AdminPasswordChangeForm):
+class TemporaryPasswordChangeForm(PleaseChoose, AdminPasswordChangeForm):
     """A password an admin sets is temporary: its owner must replace it at next sign-in.
 
     The flag's change is written to the audit trail (with the admin as actor) by

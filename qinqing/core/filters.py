@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from django import forms
 from django.db.models import QuerySet
 
+from qinqing.core.forms import Form
 from qinqing.core.services import InvalidInput
 
 TRUE = {"1", "true", "on", "yes", "是"}
@@ -53,7 +54,7 @@ def choice(label: str, choices, **kwargs) -> forms.ChoiceField:
     )
 
 
-class ListFilter(forms.Form):
+class ListFilter(Form):
     """Subclasses declare fields, ``base(actor)`` (the visible rows, ordered) and
     ``apply(rows, data)``."""
 

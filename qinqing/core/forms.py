@@ -236,7 +236,7 @@ class VisitForm(ModelForm):
         return cleaned
 
 
-class OwnPasswordChangeForm(PasswordChangeForm):
+class OwnPasswordChangeForm(PleaseChoose, PasswordChangeForm):
     """Django's password change (old password, new one twice, the password validators),
     refusing the current password as the new one: a temporary password must be replaced."""
 
