@@ -1,10 +1,11 @@
 """Case API: queues, a case with its timeline, workflow steps, claims and KPIs."""
 
 import datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -12,6 +13,7 @@ from qinqing.cases import kpis as case_kpis
 from qinqing.cases import services
 from qinqing.cases.models import ACTIVE_KINDS, Case, CaseType, Priority, StateKind
 from qinqing.core import access
+from qinqing.core.api.schemas import IsoDateTime, RecordId, errors
 from qinqing.core.models import Department, Region
 from qinqing.core.services import Forbidden
 
@@ -114,8 +116,8 @@ class OpenCaseIn(Schema):
 
 class StepIn(Schema):
     note: str = Field("", description="说明或理由")
-    department_id: int | None = Field(None, description="派单、转办的承办部门")
-    due_at: datetime.datetime | None = Field(None, description="申请延期到的时间")
+    department_id: RecordId | None = Field(None, description="派单、转办的承办部门")
+    due_at: IsoDateTime | None = Field(None, description="申请延期到的时间")
     solved: bool | None = Field(None, description="回访：问题是否已解决")
 
 
@@ -183,8 +185,12 @@ def list_cases(
     return cases.order_by("due_at", "pk")
 
 
-@router.get("/cases/kpis", response=list[KpiOut], summary="办理考核指标")
-def case_kpi_rows(request, group_by: str = "department", month: str | None = None):
+@router.get("/cases/kpis", response={200: list[KpiOut], **errors(403, 422)}, summary="办理考核指标")
+def case_kpi_rows(
+    request,
+    group_by: Literal["department", "case_type", "total"] = "department",
+    month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"),
+):
     """group_by：department / case_type / total；month：登记月份，如 2026-03。"""
     if not request.auth.has_perm("cases.view_kpi"):
         raise Forbidden("cases.view_kpi")
@@ -203,12 +209,14 @@ def case_kpi_rows(request, group_by: str = "department", month: str | None = Non
     return [row.as_dict() for row in rows]
 
 
-@router.get("/cases/{case_id}", response=CaseDetailOut, summary="事项详情与办理记录")
-def get_case(request, case_id: int):
+@router.get(
+    "/cases/{case_id}", response={200: CaseDetailOut, **errors(404)}, summary="事项详情与办理记录"
+)
+def get_case(request, case_id: RecordId):
     return _detail(request, _get(request, case_id))
 
 
-@router.post("/cases", response={201: CaseOut}, summary="登记事项")
+@router.post("/cases", response={201: CaseOut, **errors(403, 404, 422)}, summary="登记事项")
 def open_case(request, payload: OpenCaseIn):
     case_type = get_object_or_404(CaseType, code=payload.case_type)
     region = Region.objects.filter(code=payload.region).first()
@@ -226,8 +234,12 @@ def open_case(request, payload: OpenCaseIn):
     return Status(201, _get(request, case.pk))
 
 
-@router.post("/cases/{case_id}/steps/{code}", response=CaseDetailOut, summary="办理一步")
-def take_step(request, case_id: int, code: str, payload: StepIn):
+@router.post(
+    "/cases/{case_id}/steps/{code}",
+    response={200: CaseDetailOut, **errors(403, 404, 409, 422)},
+    summary="办理一步",
+)
+def take_step(request, case_id: RecordId, code: str, payload: StepIn):
     case = _get(request, case_id)
     department = None
     if payload.department_id is not None:
@@ -253,7 +265,11 @@ def take_step(request, case_id: int, code: str, payload: StepIn):
     return get_case(request, case_id)
 
 
-@router.post("/cases/{case_id}/claim", response=CaseDetailOut, summary="认领（揭榜）")
-def claim(request, case_id: int):
+@router.post(
+    "/cases/{case_id}/claim",
+    response={200: CaseDetailOut, **errors(403, 404, 409, 422)},
+    summary="认领（揭榜）",
+)
+def claim(request, case_id: RecordId):
     """多人同时认领时只有一人成功，其他人得到 409「已被认领」。"""
     return take_step(request, case_id, "claim", StepIn())
