@@ -10,8 +10,8 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import DateTimeField, Q
 from ninja import Field, FilterLookup, FilterSchema, Schema
 from pydantic import BeforeValidator, ConfigDict, create_model
 from pydantic_core import PydanticCustomError
@@ -517,7 +517,7 @@ class AuditEntryOut(Schema):
 
     @staticmethod
     def resolve_changes(entry):
-        return entry.changes_dict
+        return _changes_with_times(entry)
 
     @staticmethod
     def resolve_details(entry):
@@ -526,6 +526,32 @@ class AuditEntryOut(Schema):
     @staticmethod
     def resolve_request_id(entry):
         return entry.cid
+
+
+def _changes_with_times(entry) -> dict:
+    """The entry's changes, with datetime fields' values as datetimes again.
+
+    django-auditlog writes them as naive UTC text ("2026-03-02 01:30:00"); as
+    datetimes they leave the API in Beijing time like every other time.
+    """
+    changes = entry.changes_dict
+    model = entry.content_type.model_class()
+    for name, values in changes.items():
+        try:
+            field = model._meta.get_field(name) if model else None
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, DateTimeField) and isinstance(values, list):
+            changes[name] = [_utc_time(value) for value in values]
+    return changes
+
+
+def _utc_time(value):
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):  # None, or "None" for an empty field
+        return value
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 class AuditFilter(FilterSchema):
