@@ -290,6 +290,7 @@ _PYDANTIC_MESSAGES = {
     "bool_parsing": "应为是或否（true/false）",
     "bool_type": "应为是或否（true/false）",
     "string_type": "应为文本",
+    "string_unicode": "含有无效的 Unicode 字符",
     "list_type": "应为列表",
     "datetime_parsing": "时间格式应为 2026-01-31T09:30:00+08:00",
     "datetime_from_date_parsing": "时间格式应为 2026-01-31T09:30:00+08:00",

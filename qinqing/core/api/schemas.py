@@ -88,7 +88,8 @@ def region_prefix(code: str) -> str:
 
 class ErrorOut(Schema):
     """错误响应：400 请求体不是有效的 JSON；401 未登录或令牌无效、已吊销、已过期；
-    403 当前角色无权执行此操作；404 记录不存在或无权查看；422 输入有误。"""
+    403 当前角色无权执行此操作；404 记录或接口不存在、无权查看；405 接口不支持该请求方法；
+    409 与记录的当前状态冲突；422 输入有误。"""
 
     detail: str = Field(title="说明", description="中文说明，每个问题写明字段和原因")
     errors: dict[str, list[str]] = Field(
