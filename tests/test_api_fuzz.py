@@ -8,11 +8,14 @@ refused. Bounded and derandomized: the same cases every run, in well under a
 minute.
 """
 
+import datetime
+
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -24,7 +27,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from qinqing.cases.services import do_open_case
 from qinqing.core.models import ApiToken
+from qinqing.core.services import do_record_visit
+from qinqing.enterprise.models import ServiceSession
 
 SCHEMA_CHECKS = [
     not_a_server_error,
@@ -49,6 +55,34 @@ def wsgi_app():
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def county(users, regions, enterprise, person):
+    """A record of each kind, and their ids: the fuzzer's own ids would all be 404s."""
+    zhuma = regions["zhuma"]
+    case = do_open_case(users["resident"], case_type="general", title="路灯不亮", region=zhuma)
+    visit = do_record_visit(
+        users["admin"],
+        {"enterprise": enterprise.pk, "visited_at": timezone.now(), "notes": "了解用工需求"},
+    )
+    session = ServiceSession.objects.create(
+        title="税务辅导",
+        topic="tax",
+        venue="服务站",
+        capacity=5,
+        region=zhuma,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        created_by=users["staff"],
+    )
+    ids = {
+        "case_id": case.pk,
+        "enterprise_id": enterprise.pk,
+        "person_id": person.pk,
+        "visit_id": visit.pk,
+        "session_id": session.pk,
+    }
+    return users, ids
+
+
 def _can_be_violated(operation) -> bool:
     """Whether a request to ``operation`` can break its schema at all (besides the token)."""
     raw = operation.definition.raw
@@ -61,8 +95,13 @@ def _can_be_violated(operation) -> bool:
     )
 
 
-def _fuzz(operation, mode: GenerationMode, headers: dict, failures: list[str]) -> None:
+def _fuzz(
+    operation, mode: GenerationMode, headers: dict, failures: list[str], path_parameters=None
+) -> None:
     checks = SCHEMA_CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE else [])
+    strategy = operation.as_strategy(
+        generation_mode=mode, headers=headers, path_parameters=path_parameters
+    )
 
     @settings(
         max_examples=EXAMPLES[mode],
@@ -72,7 +111,7 @@ def _fuzz(operation, mode: GenerationMode, headers: dict, failures: list[str]) -
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy(generation_mode=mode, headers=headers))
+    @given(case=strategy)
     def run(case):
         response = case.call(headers=headers)
         try:
@@ -87,9 +126,10 @@ def _fuzz(operation, mode: GenerationMode, headers: dict, failures: list[str]) -
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["admin", "resident"])
 def test_every_operation_answers_what_the_schema_documents_and_never_a_server_error(
-    users, role, wsgi_app
+    county, role, wsgi_app
 ):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    users, ids = county
     _, key = ApiToken.issue(users[role], "schemathesis")
     headers = {"Authorization": f"Bearer {key}"}
     failures: list[str] = []
@@ -99,5 +139,8 @@ def test_every_operation_answers_what_the_schema_documents_and_never_a_server_er
         _fuzz(operation, GenerationMode.POSITIVE, headers, failures)
         if _can_be_violated(operation):
             _fuzz(operation, GenerationMode.NEGATIVE, headers, failures)
+        existing = {name: ids[name] for name in ids if f"{{{name}}}" in operation.path}
+        if existing:
+            _fuzz(operation, GenerationMode.POSITIVE, headers, failures, existing)
 
     assert not failures, "\n\n".join(failures)
