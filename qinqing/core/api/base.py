@@ -1,7 +1,8 @@
 """The NinjaAPI instance, its authentication and its error answers.
 
 Every error is JSON: {"detail": "…", "errors": {field: [messages]}} with a 4xx
-status; a record that is missing or not visible is 404 alike.
+status; a record that is missing or not visible is 404 alike, and so is a path
+the API does not have. The OpenAPI schema lists every status an operation answers.
 """
 
 from functools import wraps
@@ -154,9 +155,9 @@ def _guarded(api, view):
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        nul = {name: ["不能包含空字符"] for name, value in kwargs.items() if wire.NUL in str(value)}
+        nul = {name: [wire.NUL_MESSAGE] for name, value in kwargs.items() if wire.NUL in str(value)}
         if nul:
-            detail = "；".join(f"{name}：不能包含空字符" for name in nul)
+            detail = "；".join(f"{name}：{wire.NUL_MESSAGE}" for name in nul)
             return _json_error(api, request, 422, detail, nul)
         if view is _unknown_path:
             return _json_error(api, request, 404, "未找到该接口")
@@ -311,7 +312,7 @@ def _chinese(error: dict[str, Any], field: str) -> str:
     kind = error.get("type", "")
     context = error.get("ctx") or {}
     if kind == wire.NUL_ERROR:
-        return "不能包含空字符（\\0）"
+        return wire.NUL_MESSAGE
     if kind == wire.REPEATED_ERROR:
         return "只能给出一个值"
     if kind == "missing" and field == "__all__":

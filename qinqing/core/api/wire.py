@@ -24,6 +24,7 @@ from ninja.responses import NinjaJSONEncoder
 
 NUL = "\x00"
 NUL_ERROR = "nul_character"
+NUL_MESSAGE = "不能包含空字符（\\0）"
 REPEATED_ERROR = "repeated_parameter"
 # Far beyond any list the county keeps, far below the 64-bit OFFSET databases accept.
 MAX_OFFSET = 1_000_000_000
