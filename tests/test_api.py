@@ -201,23 +201,43 @@ def test_people_are_found_by_exact_id_or_phone_number_however_it_is_typed(world)
     person = world["person"]
     typed_id = " ".join([person.id_number[:6], person.id_number[6:14], person.id_number[14:]])
 
-    by_id = client.get(f"{API}/people", {"id_number": typed_id}).json()["items"]
-    by_phone = client.get(f"{API}/people", {"phone": "+86 138-1234-5678"}).json()["items"]
-    by_partial_phone = client.get(f"{API}/people", {"phone": "1381234"}).json()["items"]
-    in_body = send(client, "POST", "/people/search", {"id_number": person.id_number}).json()
+    def found(body):
+        return [p["name"] for p in send(client, "POST", "/people/search", body).json()["items"]]
 
-    assert [p["name"] for p in by_id] == ["蔡老"]
-    assert [p["name"] for p in by_phone] == ["蔡老"]
-    assert by_partial_phone == []
-    assert [p["name"] for p in in_body["items"]] == ["蔡老"]
+    assert found({"id_number": typed_id}) == ["蔡老"]
+    assert found({"phone": "+86 138-1234-5678"}) == ["蔡老"]
+    assert found({"phone": "1381234"}) == []
 
 
 def test_exact_search_finds_nobody_outside_the_users_regions(world):
     client = client_for(world["users"]["staff"])
 
-    found = client.get(f"{API}/people", {"id_number": world["person"].id_number}).json()
+    found = send(client, "POST", "/people/search", {"id_number": world["person"].id_number})
 
-    assert found == {"items": [], "count": 0}
+    assert found.json() == {"items": [], "count": 0}
+
+
+@pytest.mark.parametrize("field", ["id_number", "phone"])
+def test_a_full_number_in_the_url_is_refused_and_the_answer_points_to_the_post_search(world, field):
+    client = client_for(world["users"]["admin"])
+    number = {"id_number": world["person"].id_number, "phone": "13812345678"}[field]
+
+    response = client.get(f"{API}/people", {field: number})
+
+    assert response.status_code == 422
+    assert "POST /api/v1/people/search" in response.json()["detail"]
+    assert list(response.json()["errors"]) == [field]
+    assert number not in response.content.decode()
+
+
+def test_the_schema_does_not_offer_number_search_on_get(client):
+    schema = client.get(f"{API}/openapi.json").json()
+
+    get_params = {p["name"] for p in schema["paths"][f"{API}/people"]["get"]["parameters"]}
+    post_body = schema["paths"][f"{API}/people/search"]["post"]["requestBody"]
+
+    assert not get_params & {"id_number", "phone"}
+    assert post_body["content"]["application/json"]["schema"]["$ref"].endswith("PersonSearchIn")
 
 
 def test_regions_can_be_listed_by_parent_and_level(world):
@@ -245,7 +265,7 @@ def test_people_responses_carry_only_masked_numbers(world):
     responses = [
         client.get(f"{API}/people"),
         client.get(f"{API}/people/{person.pk}"),
-        client.get(f"{API}/people", {"id_number": person.id_number}),
+        send(client, "POST", "/people/search", {"id_number": person.id_number}),
         send(client, "POST", "/people/search", {"phone": person.phone}),
         send(client, "POST", "/people", body),
         send(client, "PATCH", f"/people/{person.pk}", {"phone": "13912345678"}),
@@ -640,7 +660,7 @@ def test_a_token_without_a_name_is_refused(world):
     response = send(client_for(world["users"]["staff"]), "POST", "/tokens", {"name": "  "})
 
     assert response.status_code == 422
-    assert response.json()["detail"] == "用途：必填"
+    assert response.json()["detail"] == "用途：不能为空"
 
 
 def test_the_command_prints_a_working_token_once(world):

@@ -2,10 +2,11 @@
 
 import datetime
 import json
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -14,11 +15,14 @@ from qinqing.cases import drilldown, services
 from qinqing.cases import kpis as case_kpis
 from qinqing.cases.models import ACTIVE_KINDS, Case, CaseType, Priority, StateKind
 from qinqing.core import access
-from qinqing.core.api.schemas import errors
+from qinqing.core.api.schemas import IsoDateTime, RecordId, errors
 from qinqing.core.models import Department, Region
 from qinqing.core.services import Forbidden
 
 router = Router(tags=["事项"])
+
+GroupBy = Literal["department", "case_type", "region", "total"]
+MONTH = r"^\d{4}-\d{2}$"
 
 
 class CaseOut(Schema):
@@ -146,8 +150,8 @@ class OpenCaseIn(Schema):
 
 class StepIn(Schema):
     note: str = Field("", description="说明或理由")
-    department_id: int | None = Field(None, description="派单、转办的承办部门")
-    due_at: datetime.datetime | None = Field(None, description="申请延期到的时间")
+    department_id: RecordId | None = Field(None, description="派单、转办的承办部门")
+    due_at: IsoDateTime | None = Field(None, description="申请延期到的时间")
     solved: bool | None = Field(None, description="回访：问题是否已解决（必填，不预设）")
     values: dict = Field({}, description="这一步声明的其他填写项（见 available_steps.fields）")
 
@@ -156,13 +160,13 @@ class StepForm(Schema):
     """The same step as multipart form data, for steps with attachments."""
 
     note: str = ""
-    department_id: int | None = None
+    department_id: RecordId | None = None
     values: str = Field("{}", description="填写项，JSON 对象")
 
 
 class SuperviseIn(Schema):
     note: str = Field(..., min_length=1, description="督办意见")
-    due_at: datetime.datetime = Field(description="答复期限")
+    due_at: IsoDateTime = Field(description="答复期限")
 
 
 class FigureOut(Schema):
@@ -264,7 +268,11 @@ def list_cases(
     response={200: list[KpiOut], **errors(403, 422)},
     summary="办理考核指标",
 )
-def case_kpi_rows(request, group_by: str = "department", month: str | None = None):
+def case_kpi_rows(
+    request,
+    group_by: GroupBy = "department",
+    month: str | None = Query(None, pattern=MONTH),
+):
     """group_by：department / case_type / region / total；month：登记月份，如 2026-03。"""
     if not request.auth.has_perm("cases.view_kpi"):
         raise Forbidden("cases.view_kpi")
@@ -285,10 +293,10 @@ def case_kpi_rows(request, group_by: str = "department", month: str | None = Non
 def case_kpi_cases(
     request,
     indicator: str,
-    part: str = "numerator",
-    group_by: str = "total",
+    part: Literal["numerator", "denominator"] = "numerator",
+    group_by: GroupBy = "total",
     key: str | None = None,
-    month: str | None = None,
+    month: str | None = Query(None, pattern=MONTH),
 ):
     """与 /cases/kpis 的一个数字对应：indicator 指标代码；part 为 numerator（分子）或
     denominator（分母）；group_by 与 key 为该数字所在行（key 取该行的 key，未派单为 none；
@@ -306,12 +314,14 @@ def case_kpi_cases(
     return cases.order_by("due_at", "pk")
 
 
-@router.get("/cases/{case_id}", response=CaseDetailOut, summary="事项详情与办理记录")
-def get_case(request, case_id: int):
+@router.get(
+    "/cases/{case_id}", response={200: CaseDetailOut, **errors(404)}, summary="事项详情与办理记录"
+)
+def get_case(request, case_id: RecordId):
     return _detail(request, _get(request, case_id))
 
 
-@router.post("/cases", response={201: CaseOut}, summary="登记事项")
+@router.post("/cases", response={201: CaseOut, **errors(403, 404, 422)}, summary="登记事项")
 def open_case(request, payload: OpenCaseIn):
     case_type = get_object_or_404(CaseType, code=payload.case_type)
     region = Region.objects.filter(code=payload.region).first()
@@ -334,7 +344,7 @@ def open_case(request, payload: OpenCaseIn):
     response={200: CaseDetailOut, **errors(403, 404, 409, 422)},
     summary="办理一步",
 )
-def take_step(request, case_id: int, code: str, payload: StepIn):
+def take_step(request, case_id: RecordId, code: str, payload: StepIn):
     """并发办理同一事项时只有一方成功，其余得到 409。"""
     values = dict(payload.values)
     if payload.due_at is not None:
@@ -351,7 +361,7 @@ def take_step(request, case_id: int, code: str, payload: StepIn):
 )
 def take_step_with_files(
     request,
-    case_id: int,
+    case_id: RecordId,
     code: str,
     payload: Form[StepForm],
     files: File[list[UploadedFile]] = None,
@@ -370,7 +380,7 @@ def take_step_with_files(
     response={200: CaseDetailOut, **errors(403, 404, 409, 422)},
     summary="认领（揭榜）",
 )
-def claim(request, case_id: int):
+def claim(request, case_id: RecordId):
     """多人同时认领时只有一人成功，其他人得到 409「已被认领」。"""
     return take_step(request, case_id, "claim", StepIn())
 
@@ -380,7 +390,7 @@ def claim(request, case_id: int):
     response={201: CaseDetailOut, **errors(403, 404, 422)},
     summary="督办",
 )
-def supervise(request, case_id: int, payload: SuperviseIn):
+def supervise(request, case_id: RecordId, payload: SuperviseIn):
     case = _get(request, case_id)
     services.do_supervise(request.auth, case, note=payload.note, due_at=payload.due_at)
     return Status(201, get_case(request, case_id))

@@ -2,11 +2,12 @@
 
 import datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from qinqing.core import access
+from qinqing.core.api.schemas import RecordId, errors
 from qinqing.core.models import Enterprise
 from qinqing.core.services import Forbidden
 from qinqing.enterprise import services
@@ -97,7 +98,9 @@ class SessionOut(Schema):
 
 
 class SignUpIn(Schema):
-    enterprise_id: int | None = Field(None, description="工作人员代企业报名时填写；企业账号不填")
+    enterprise_id: RecordId | None = Field(
+        None, description="工作人员代企业报名时填写；企业账号不填"
+    )
 
 
 class GradeOut(Schema):
@@ -149,7 +152,9 @@ def _need(request, perm):
         raise Forbidden(perm)
 
 
-@router.get("/station/problems", response=list[ProblemOut], summary="问题清单")
+@router.get(
+    "/station/problems", response={200: list[ProblemOut], **errors(403)}, summary="问题清单"
+)
 @paginate
 def problems(
     request,
@@ -165,7 +170,9 @@ def problems(
     return ProblemFilter(request.GET, actor=request.auth).rows()
 
 
-@router.post("/station/calls", response={201: CallOut}, summary="即时呼叫（企业账号）")
+@router.post(
+    "/station/calls", response={201: CallOut, **errors(403, 422)}, summary="即时呼叫（企业账号）"
+)
 def instant_call(request, payload: CallIn):
     case = services.do_instant_call(
         request.auth, payload.title, payload.description, payload.urgent
@@ -181,14 +188,18 @@ def instant_call(request, payload: CallIn):
     )
 
 
-@router.get("/station/coverage", response=CoverageOut, summary="联企服务员覆盖")
+@router.get(
+    "/station/coverage", response={200: CoverageOut, **errors(403)}, summary="联企服务员覆盖"
+)
 def coverage(request):
     _need(request, "enterprise.view_liaison")
     covered, total = services.coverage(services.station_enterprises(request.auth))
     return {"covered": covered, "total": total}
 
 
-@router.get("/station/sessions", response=list[SessionOut], summary="组团服务")
+@router.get(
+    "/station/sessions", response={200: list[SessionOut], **errors(403)}, summary="组团服务"
+)
 def sessions(request, upcoming: str | None = None):
     """upcoming：1 只看未开始的。"""
     _need(request, "enterprise.view_servicesession")
@@ -196,9 +207,11 @@ def sessions(request, upcoming: str | None = None):
 
 
 @router.post(
-    "/station/sessions/{session_id}/sign-up", response={201: SessionOut}, summary="报名组团服务"
+    "/station/sessions/{session_id}/sign-up",
+    response={201: SessionOut, **errors(403, 404, 409, 422)},
+    summary="报名组团服务",
 )
-def sign_up(request, session_id: int, payload: SignUpIn):
+def sign_up(request, session_id: RecordId, payload: SignUpIn):
     """名额已满或已报名时返回 409。"""
     _need(request, "enterprise.add_sessionsignup")
     session = access.access_object(request.auth, ServiceSession, session_id)
@@ -214,20 +227,22 @@ def sign_up(request, session_id: int, payload: SignUpIn):
     return Status(201, session)
 
 
-@router.get("/station/grades", response=list[GradeOut], summary="亩均效益评价结果")
+@router.get(
+    "/station/grades", response={200: list[GradeOut], **errors(403)}, summary="亩均效益评价结果"
+)
 @paginate
 def grades(
     request,
-    year: str | None = None,
+    year: int | None = Query(None, ge=2000, le=2100, description="评价年度，默认最近评价的年度"),
     grade: str | None = None,
     low_efficiency: str | None = None,
 ):
-    """year 默认为最近评价的年度；grade：A/B/C/D；low_efficiency：1 只看低效企业。"""
+    """grade：A/B/C/D；low_efficiency：1 只看低效企业。与页面、导出的筛选相同。"""
     _need(request, "enterprise.view_graderesult")
     return GradeFilter(request.GET, actor=request.auth).rows()
 
 
-@router.get("/station/land", response=list[ParcelOut], summary="土地台账")
+@router.get("/station/land", response={200: list[ParcelOut], **errors(403)}, summary="土地台账")
 def land(request, status: str | None = None):
     """status：surveyed / remediating / recovered / transferred / remediated。"""
     _need(request, "enterprise.view_landparcel")

@@ -1,20 +1,28 @@
 """The NinjaAPI instance, its authentication and its error answers.
 
 Every error is JSON: {"detail": "…", "errors": {field: [messages]}} with a 4xx
-status; a record that is missing or not visible is 404 alike.
+status; a record that is missing or not visible is 404 alike, and so is a path
+the API does not have. The OpenAPI schema lists every status an operation answers.
 """
 
+from functools import wraps
+from http import HTTPStatus
 from typing import Any, get_args
 
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.urls import URLPattern, re_path
 from django.utils import timezone
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.params.models import BodyModel
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 
+from qinqing.core.api import wire
+from qinqing.core.api.schemas import ErrorOut
 from qinqing.core.models import ApiToken
 from qinqing.core.services import Forbidden, InvalidInput
 
@@ -61,7 +69,69 @@ def require_perm(user, perm: str) -> None:
         raise Forbidden(perm)
 
 
+# What each error status means, as the schema tells integrators.
+ERROR_DESCRIPTIONS = {
+    400: "请求体不是有效的 JSON",
+    401: "未登录，或访问令牌无效、已吊销、已过期",
+    403: "当前角色无权执行此操作",
+    404: "记录不存在或无权查看",
+    405: "该接口不支持此请求方法",
+    409: "与记录的当前状态冲突（如已被认领、名额已满、当前状态不能办理此步骤）",
+    422: "输入有误：detail 逐条说明，errors 按字段列出",
+}
+
+
+class _ErrorResponse(Schema):
+    response: ErrorOut
+
+
+class _OpenAPISchema(OpenAPISchema):
+    """Ninja's schema, plus the answers every operation can give whatever its router declared.
+
+    Ninja itself answers 422 when a parameter or body does not validate, 400 when a
+    JSON body does not parse, and 401 when authentication fails; an endpoint's own
+    ``errors(...)`` adds what its service can refuse (403, 404, 409, 422).
+    """
+
+    def responses(self, operation) -> dict:
+        result = super().responses(operation)
+        framework = set()
+        if operation.auth_callbacks:
+            framework.add(401)
+        if operation.models:
+            framework.add(422)
+        if any(issubclass(model, BodyModel) for model in operation.models):
+            framework.add(400)
+        error_schema = None
+        for status in sorted(framework | {code for code in result if 400 <= code < 500}):
+            if status not in result:
+                if error_schema is None:
+                    error_schema = self._create_schema_from_model(
+                        _ErrorResponse, mode="serialization"
+                    )[0]
+                content = {self.api.renderer.media_type: {"schema": error_schema}}
+                result[status] = {"content": content}
+            result[status]["description"] = ERROR_DESCRIPTIONS.get(
+                status, HTTPStatus(status).phrase
+            )
+        return dict(sorted(result.items()))
+
+
 class QinqingAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _OpenAPISchema(self, path_prefix)
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _guarded(self, pattern.callback)
+        # Any other path under the API is a JSON 404, not the site's HTML page.
+        urls.append(re_path(r"^", _guarded(self, _unknown_path), name="unknown-path"))
+        return urls
+
     def validation_error_from_error_contexts(self, error_contexts):
         """Ninja's validation error, with each field's Chinese title as its ``label``."""
         error = super().validation_error_from_error_contexts(error_contexts)
@@ -73,6 +143,34 @@ class QinqingAPI(NinjaAPI):
         for item, label in zip(error.errors, labels, strict=True):
             item["label"] = label
         return error
+
+
+def _unknown_path(request, *args, **kwargs):
+    raise Http404
+
+
+def _guarded(api, view):
+    """``view`` with JSON answers where Ninja's own are not: a NUL in a path
+    parameter (before it reaches a query) and a method the path does not serve."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        nul = {name: [wire.NUL_MESSAGE] for name, value in kwargs.items() if wire.NUL in str(value)}
+        if nul:
+            detail = "；".join(f"{name}：{wire.NUL_MESSAGE}" for name in nul)
+            return _json_error(api, request, 422, detail, nul)
+        if view is _unknown_path:
+            return _json_error(api, request, 404, "未找到该接口")
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = _json_error(
+                api, request, 405, f"该接口不支持 {request.method} 方法，可用：{allowed}"
+            )
+            response["Allow"] = allowed
+        return response
+
+    return guarded
 
 
 def _field_title(model, loc) -> str | None:
@@ -115,6 +213,8 @@ def build_api() -> NinjaAPI:
             "身份证号、手机号在所有响应中均已脱敏。"
         ),
         auth=[TokenAuth(), SessionAuth()],
+        renderer=wire.JSONRenderer(),
+        parser=wire.Parser(),
         urls_namespace="api",
         # Served from django-ninja's bundled static files ("ninja" in
         # INSTALLED_APPS): the platform runs on intranets without a CDN.
@@ -154,6 +254,9 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, NinjaValidationError):
+            # The body parsed as JSON but holds what we refuse (NUL characters).
+            return invalid_request(request, exc.__cause__)
         if exc.status_code == 400 and exc.__cause__ is not None:
             # Ninja could not parse the request body (bad JSON, bad encoding).
             message = "请求体不是有效的 JSON"
@@ -188,6 +291,7 @@ _PYDANTIC_MESSAGES = {
     "bool_parsing": "应为是或否（true/false）",
     "bool_type": "应为是或否（true/false）",
     "string_type": "应为文本",
+    "string_unicode": "含有无效的 Unicode 字符",
     "list_type": "应为列表",
     "datetime_parsing": "时间格式应为 2026-01-31T09:30:00+08:00",
     "datetime_from_date_parsing": "时间格式应为 2026-01-31T09:30:00+08:00",
@@ -207,6 +311,10 @@ _PYDANTIC_MESSAGES = {
 def _chinese(error: dict[str, Any], field: str) -> str:
     kind = error.get("type", "")
     context = error.get("ctx") or {}
+    if kind == wire.NUL_ERROR:
+        return wire.NUL_MESSAGE
+    if kind == wire.REPEATED_ERROR:
+        return "只能给出一个值"
     if kind == "missing" and field == "__all__":
         return "缺少请求体（应为 JSON 对象）"
     if kind == "string_too_short":
@@ -215,6 +323,8 @@ def _chinese(error: dict[str, Any], field: str) -> str:
         )
     if kind == "too_short":
         return "至少选择一项" if context.get("min_length") == 1 else "项数过少"
+    if kind == "string_pattern_mismatch":
+        return "不能为空" if context.get("pattern") == r"\S" else "格式不正确"
     if kind == "string_too_long":
         return f"最多{context['max_length']}个字符"
     if kind == "greater_than_equal":

@@ -24,10 +24,12 @@ from qinqing.core.api.schemas import (
     PersonOut,
     PersonPatch,
     PersonSearchIn,
+    RecordId,
     RegionFilter,
     RegionOut,
     UnmaskIn,
     errors,
+    refuse_numbers_in_url,
 )
 from qinqing.core.models import Department, Enterprise, Person, Region
 
@@ -88,7 +90,7 @@ def _enterprises(request):
     return access.visible(Enterprise, request.auth).select_related(WITH_REGION_NAMES)
 
 
-def _enterprise(request, enterprise_id: int) -> Enterprise:
+def _enterprise(request, enterprise_id: RecordId) -> Enterprise:
     return access.access_object(request.auth, _enterprises(request), enterprise_id)
 
 
@@ -111,7 +113,7 @@ def list_enterprises(request, filters: Query[EnterpriseFilter]):
     tags=["企业"],
     summary="企业详情",
 )
-def get_enterprise(request, enterprise_id: int):
+def get_enterprise(request, enterprise_id: RecordId):
     return _enterprise(request, enterprise_id)
 
 
@@ -132,7 +134,7 @@ def create_enterprise(request, payload: EnterpriseIn):
     tags=["企业"],
     summary="修改企业信息",
 )
-def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
+def update_enterprise(request, enterprise_id: RecordId, payload: EnterprisePatch):
     enterprise = _enterprise(request, enterprise_id)
     current = {name: getattr(enterprise, name) for name in EnterpriseIn.model_fields}
     current["region"] = enterprise.region.code
@@ -149,7 +151,7 @@ def _people(request):
     return access.visible(Person, request.auth).select_related(WITH_REGION_NAMES)
 
 
-def _person(request, person_id: int) -> Person:
+def _person(request, person_id: RecordId) -> Person:
     return access.access_object(request.auth, _people(request), person_id)
 
 
@@ -161,11 +163,13 @@ def _person(request, person_id: int) -> Person:
 )
 @paginate
 def list_people(request, filters: Query[PersonFilter]):
-    """按姓名模糊查找，或按完整身份证号、手机号精确查找。号码在响应中均已脱敏。
+    """按姓名模糊查找。号码在响应中均已脱敏。
 
-    号码会出现在网址里；不希望号码进入代理和访问日志时，改用 POST /people/search。
+    按完整身份证号、手机号查找请用 POST /people/search：网址会进入代理和访问日志，
+    所以本接口拒绝 id_number、phone 参数（422）。
     """
     require_perm(request.auth, "core.view_person")
+    refuse_numbers_in_url(request)
     return filters.filter(_people(request))
 
 
@@ -177,7 +181,8 @@ def list_people(request, filters: Query[PersonFilter]):
 )
 @paginate
 def search_people(request, payload: PersonSearchIn):
-    """与 GET /people 相同，但查找条件放在请求体中，完整号码不会出现在网址和访问日志里。"""
+    """按姓名、区划，或按完整身份证号、手机号精确查找；条件放在请求体中，
+    完整号码不会出现在网址和访问日志里。"""
     require_perm(request.auth, "core.view_person")
     return payload.filter(_people(request))
 
@@ -188,7 +193,7 @@ def search_people(request, payload: PersonSearchIn):
     tags=["人员"],
     summary="人员详情",
 )
-def get_person(request, person_id: int):
+def get_person(request, person_id: RecordId):
     return _person(request, person_id)
 
 
@@ -206,7 +211,7 @@ def create_person(request, payload: PersonIn):
     tags=["人员"],
     summary="修改人员信息",
 )
-def update_person(request, person_id: int, payload: PersonPatch):
+def update_person(request, person_id: RecordId, payload: PersonPatch):
     person = _person(request, person_id)
     current = {name: getattr(person, name) for name in PersonIn.model_fields}
     current["region"] = person.region.code
@@ -222,7 +227,7 @@ def update_person(request, person_id: int, payload: PersonPatch):
     tags=["人员"],
     summary="查看完整身份证号和手机号",
 )
-def unmask_person(request, person_id: int, payload: UnmaskIn | None = None):
+def unmask_person(request, person_id: RecordId, payload: UnmaskIn | None = None):
     """需要“查看完整身份证号和手机号”权限（core.view_personal_data），否则 403。
 
     每次查看都记入审计日志：操作人、时间、字段和事由。

@@ -1,12 +1,15 @@
 """Import API: upload an .xlsx/.csv of enterprises or people, then follow the job."""
 
 import datetime
+from typing import Annotated
 
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from qinqing.core import access, importing
+from qinqing.core.api.schemas import RecordId, errors
 from qinqing.core.models import ImportJob
+from qinqing.core.models.imports import ImportMode
 
 router = Router(tags=["导入"])
 
@@ -62,21 +65,45 @@ class ImportJobOut(Schema):
         return importing.ignored_columns(job) if job.is_finished else []
 
 
-@router.post("/imports", response={201: ImportJobOut}, summary="上传导入文件")
+@router.post("/imports", response={201: ImportJobOut, **errors(403, 422)}, summary="上传导入文件")
 def start_import(
     request,
     file: File[UploadedFile],
-    kind: str = Form(..., description="enterprises 企业 / people 人员"),
-    mode: str = Form("all", description="all 全部正确才导入（默认）/ valid 只导入正确的行"),
+    kind: Annotated[
+        str,
+        Form(
+            ...,
+            title="导入内容",
+            pattern=r"^[a-z][a-z0-9_]{0,39}$",
+            description="模块登记的导入类型：enterprises 企业 / people 人员 / indicators 亩均指标",
+        ),
+    ],
+    mode: Annotated[
+        ImportMode,
+        Form(title="导入方式", description="all 全部正确才导入（默认）/ valid 只导入正确的行"),
+    ] = ImportMode.ALL_OR_NOTHING,
+    year: Annotated[
+        int | None, Form(title="年度", ge=2000, le=2100, description="亩均指标导入：指标年度")
+    ] = None,
 ):
     """上传 .xlsx 或 .csv（UTF-8 或 GBK）文件。行数不多时立即处理完毕；
-    超过后台阈值的文件排队处理，用 GET /imports/{id} 查看进度。文件无法读取时返回 422。"""
+    超过后台阈值的文件排队处理，用 GET /imports/{id} 查看进度。文件无法读取、
+    导入类型不存在或缺少该类型需要的参数（如亩均指标的年度）时返回 422。"""
     job = importing.do_start_import(
-        request.auth, kind=kind, mode=mode, filename=file.name, content=file
+        request.auth,
+        kind=kind,
+        mode=mode,
+        filename=file.name,
+        content=file,
+        params={"year": year} if year is not None else None,
     )
     return Status(201, job)
 
 
-@router.get("/imports/{job_id}", response=ImportJobOut, summary="导入任务的状态和错误报告")
-def get_import(request, job_id: int):
+@router.get(
+    "/imports/{job_id}",
+    response={200: ImportJobOut, **errors(404)},
+    summary="导入任务的状态和错误报告",
+)
+def get_import(request, job_id: RecordId):
     return access.access_object(request.auth, ImportJob, job_id)

@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from qinqing.core import access
+from qinqing.core.api.schemas import RecordId, errors
 from qinqing.core.models import Notification
 from qinqing.core.notifications import services
 
@@ -47,7 +48,11 @@ def read_all(request):
     return {"marked": services.mark_all_read(request.auth)}
 
 
-@router.post("/notifications/{notification_id}/read", response=NotificationOut, summary="标为已读")
-def read_one(request, notification_id: int):
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: NotificationOut, **errors(404)},
+    summary="标为已读",
+)
+def read_one(request, notification_id: RecordId):
     notification = access.access_object(request.auth, Notification, notification_id)
     return services.mark_read(request.auth, notification)

@@ -6,23 +6,58 @@ numbers leave the API masked; only the unmask endpoint returns full values.
 """
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.utils import timezone
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import DateTimeField, Q
 from ninja import Field, FilterLookup, FilterSchema, Schema
-from pydantic import ConfigDict, PlainSerializer, create_model
+from pydantic import BeforeValidator, ConfigDict, create_model
+from pydantic_core import PydanticCustomError
 
 from qinqing.core import crypto, validators
 from qinqing.core.models import Region
 from qinqing.core.services import InvalidInput
 
-# Times go out in Beijing time (2026-03-02T09:30:00+08:00), as staff read them.
-LocalDateTime = Annotated[
+# Times go out in Beijing time (2026-03-02T09:30:00+08:00) whatever the schema
+# says: the API's JSON renderer (qinqing.core.api.wire) converts every datetime.
+
+# Text a form requires: not empty and not only spaces (the forms strip spaces).
+NON_BLANK = r"\S"
+
+# A record's primary key: beyond 64 bits the database cannot even compare it.
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _iso(kind: str, pattern: str, example: str):
+    """Only ISO 8601 text (or a date object): pydantic alone would read 0 as 1970-01-01."""
+    shape = re.compile(pattern)
+
+    def check(value):
+        if isinstance(value, datetime.date):
+            return value
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                f"{kind}_type", "should be text like {example}", {"example": example}
+            )
+        if not shape.fullmatch(value.strip()):
+            raise PydanticCustomError(
+                f"{kind}_parsing", "should look like {example}", {"example": example}
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+IsoDate = Annotated[datetime.date, _iso("date", r"\d{4}-\d{2}-\d{2}", "2026-01-31")]
+IsoDateTime = Annotated[
     datetime.datetime,
-    PlainSerializer(timezone.localtime, return_type=datetime.datetime),
+    _iso(
+        "datetime",
+        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?",
+        "2026-01-31T09:30:00+08:00",
+    ),
 ]
 
 
@@ -34,9 +69,10 @@ class InputSchema(Schema):
 
 def all_optional(schema: type[Schema], name: str, doc: str) -> type[Schema]:
     """The same fields, each optional: the body of a PATCH (only the fields sent change)."""
+    # Absent means "unchanged"; null stays refused where the full schema refuses it.
     fields = {
         field_name: (
-            info.annotation | None,
+            Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation,
             Field(None, title=info.title, description=info.description),
         )
         for field_name, info in schema.model_fields.items()
@@ -52,7 +88,8 @@ def region_prefix(code: str) -> str:
 
 class ErrorOut(Schema):
     """错误响应：400 请求体不是有效的 JSON；401 未登录或令牌无效、已吊销、已过期；
-    403 当前角色无权执行此操作；404 记录不存在或无权查看；422 输入有误。"""
+    403 当前角色无权执行此操作；404 记录或接口不存在、无权查看；405 接口不支持该请求方法；
+    409 与记录的当前状态冲突；422 输入有误。"""
 
     detail: str = Field(title="说明", description="中文说明，每个问题写明字段和原因")
     errors: dict[str, list[str]] = Field(
@@ -63,8 +100,13 @@ class ErrorOut(Schema):
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
-    """Error answers an endpoint documents besides 401 (every endpoint needs a login)."""
-    return {code: ErrorOut for code in sorted({401, *codes})}
+    """The error answers an endpoint's own code gives (403, 404, 409, 422 from a service).
+
+    Every operation's schema also lists what Ninja itself answers: 401 when it
+    needs a login, 422 when it takes parameters, 400 when it takes a JSON body
+    (see ``qinqing.core.api.base``).
+    """
+    return {code: ErrorOut for code in sorted(codes)}
 
 
 # --- regions and departments -------------------------------------------------
@@ -146,8 +188,8 @@ class EnterpriseOut(Schema):
     employees: int | None = Field(None, title="从业人数")
     above_scale: bool = Field(title="规上企业")
     address: str = Field(title="地址")
-    created_at: LocalDateTime = Field(title="创建时间")
-    updated_at: LocalDateTime = Field(title="更新时间")
+    created_at: datetime.datetime = Field(title="创建时间")
+    updated_at: datetime.datetime = Field(title="更新时间")
 
     @staticmethod
     def resolve_region(enterprise):
@@ -161,18 +203,25 @@ class EnterpriseOut(Schema):
 class EnterpriseIn(InputSchema):
     """登记一家企业。所有校验与页面录入相同，错误以中文按字段返回。"""
 
-    name: str = Field(title="企业名称")
+    name: str = Field(title="企业名称", min_length=1, max_length=200, pattern=NON_BLANK)
     credit_code: str = Field(
+        min_length=1,
+        pattern=NON_BLANK,
         title="统一社会信用代码",
         description="18位，GB 32100-2015；全角字符、空格和连字符会自动去除",
         examples=["91330702000123457E"],
     )
     industry_code: str = Field(
+        min_length=1,
+        max_length=10,
+        pattern=NON_BLANK,
         title="行业代码",
         description="GB/T 4754-2017 行业代码，2至4位数字，可带门类字母，如 C3011",
         examples=["C3011"],
     )
     region: str = Field(
+        min_length=1,
+        pattern=NON_BLANK,
         title="所属区划",
         description="县（市、区）或乡镇（街道）的区划代码，如 330702 或 330702201",
         examples=["330702201"],
@@ -182,7 +231,7 @@ class EnterpriseIn(InputSchema):
     )
     employees: int | None = Field(None, title="从业人数", description="不能为负数")
     above_scale: bool = Field(False, title="规上企业", description="是否规模以上企业")
-    address: str = Field("", title="地址")
+    address: str = Field("", title="地址", max_length=200)
 
 
 EnterprisePatch = all_optional(
@@ -246,13 +295,23 @@ class PersonOut(Schema):
 class PersonIn(InputSchema):
     """登记一位人员。身份证号和手机号加密保存，响应中只返回脱敏值。"""
 
-    name: str = Field(title="姓名")
+    name: str = Field(title="姓名", min_length=1, max_length=50, pattern=NON_BLANK)
     id_number: str = Field(
+        min_length=1,
+        max_length=40,
+        pattern=NON_BLANK,
         title="身份证号",
         description="18位居民身份证号（GB 11643），末位校验码须正确；全角字符和空格会自动去除",
     )
-    phone: str = Field("", title="手机号", description="11位手机号，可带 +86、空格或连字符；可不填")
+    phone: str = Field(
+        "",
+        max_length=40,
+        title="手机号",
+        description="11位手机号，可带 +86、空格或连字符；可不填",
+    )
     region: str = Field(
+        min_length=1,
+        pattern=NON_BLANK,
         title="所属区划",
         description="县（市、区）或乡镇（街道）的区划代码，如 330424 或 330424102",
     )
@@ -273,31 +332,47 @@ def _normalised_mobile(value: str) -> str:
 
 
 class PersonFilter(FilterSchema):
+    """GET /people: by name and region. Full numbers are searched by POST (PersonSearchIn)."""
+
     q: Annotated[str | None, FilterLookup("name__icontains")] = Field(
         None, title="姓名", description="姓名包含的文字"
     )
-    id_number: str | None = Field(
-        None, title="身份证号", description="完整身份证号，精确查找（按加密索引，不做模糊匹配）"
-    )
-    phone: str | None = Field(
-        None, title="手机号", description="完整手机号，精确查找（按加密索引，不做模糊匹配）"
-    )
     region: str | None = Field(None, title="区划代码", description="该区划及其下级区划内的人员")
-
-    def filter_id_number(self, value):
-        return _exact_match("id_number_hash", value, lambda v: validators.normalise(v).upper())
-
-    def filter_phone(self, value):
-        return _exact_match("phone_hash", value, _normalised_mobile)
 
     def filter_region(self, value):
         return Q(region__code__startswith=region_prefix(value)) if value else Q()
+
+
+# Query parameters GET /people refuses: a URL ends up in proxy and access logs.
+NUMBERS_IN_URL = {"id_number": "身份证号", "phone": "手机号"}
+
+
+def refuse_numbers_in_url(request) -> None:
+    sent = [name for name in NUMBERS_IN_URL if name in request.GET]
+    if sent:
+        message = "完整号码不能放在网址中（会进入访问日志），请改用 POST /api/v1/people/search"
+        raise InvalidInput(
+            {name: [message] for name in sent}, {name: NUMBERS_IN_URL[name] for name in sent}
+        )
 
 
 class PersonSearchIn(PersonFilter):
     """按完整号码查找人员；号码放在请求体中，不会出现在网址和访问日志里。"""
 
     model_config = ConfigDict(extra="forbid")
+
+    id_number: str | None = Field(
+        None, title="身份证号", description="完整身份证号，精确查找（按加密索引，不做模糊匹配）"
+    )
+    phone: str | None = Field(
+        None, title="手机号", description="完整手机号，精确查找（按加密索引，不做模糊匹配）"
+    )
+
+    def filter_id_number(self, value):
+        return _exact_match("id_number_hash", value, lambda v: validators.normalise(v).upper())
+
+    def filter_phone(self, value):
+        return _exact_match("phone_hash", value, _normalised_mobile)
 
 
 PersonalField = Literal["id_number", "phone"]
@@ -325,7 +400,7 @@ class PersonalDataOut(Schema):
 
 class VisitOut(Schema):
     id: int
-    visited_at: LocalDateTime = Field(title="走访时间")
+    visited_at: datetime.datetime = Field(title="走访时间")
     visitor: str = Field(title="走访人")
     companions: str = Field(title="同行人员")
     enterprise: int | None = Field(None, title="走访企业 ID")
@@ -336,7 +411,7 @@ class VisitOut(Schema):
     notes: str = Field(title="走访情况")
     follow_ups: str = Field(title="后续事项")
     follow_up_due: datetime.date | None = Field(None, title="后续事项期限")
-    created_at: LocalDateTime = Field(title="记录时间")
+    created_at: datetime.datetime = Field(title="记录时间")
 
     @staticmethod
     def resolve_visitor(visit):
@@ -366,33 +441,33 @@ class VisitOut(Schema):
 class VisitIn(InputSchema):
     """记录一次走访：走访企业与走访对象二选一。走访人为当前账号。"""
 
-    visited_at: datetime.datetime = Field(
+    visited_at: IsoDateTime = Field(
         title="走访时间",
         description="如 2026-03-01T09:30:00+08:00；不带时区时按北京时间",
     )
-    enterprise: int | None = Field(
+    enterprise: RecordId | None = Field(
         None, title="走访企业", description="企业 ID（与走访对象二选一）"
     )
-    person: int | None = Field(None, title="走访对象", description="人员 ID（与走访企业二选一）")
-    companions: str = Field("", title="同行人员")
-    notes: str = Field(title="走访情况")
-    follow_ups: str = Field("", title="后续事项")
-    follow_up_due: datetime.date | None = Field(
-        None, title="后续事项期限", description="如 2026-03-31"
+    person: RecordId | None = Field(
+        None, title="走访对象", description="人员 ID（与走访企业二选一）"
     )
+    companions: str = Field("", title="同行人员", max_length=200)
+    notes: str = Field(title="走访情况", min_length=1, pattern=NON_BLANK)
+    follow_ups: str = Field("", title="后续事项")
+    follow_up_due: IsoDate | None = Field(None, title="后续事项期限", description="如 2026-03-31")
 
 
 class VisitFilter(FilterSchema):
-    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = Field(
+    enterprise: Annotated[RecordId | None, FilterLookup("enterprise_id")] = Field(
         None, title="企业 ID", description="只列出走访该企业的记录"
     )
-    person: Annotated[int | None, FilterLookup("person_id")] = Field(
+    person: Annotated[RecordId | None, FilterLookup("person_id")] = Field(
         None, title="人员 ID", description="只列出走访该人员的记录"
     )
-    date_from: Annotated[datetime.date | None, FilterLookup("visited_at__date__gte")] = Field(
+    date_from: Annotated[IsoDate | None, FilterLookup("visited_at__date__gte")] = Field(
         None, title="起始日期", description="走访日期不早于，如 2026-01-01"
     )
-    date_to: Annotated[datetime.date | None, FilterLookup("visited_at__date__lte")] = Field(
+    date_to: Annotated[IsoDate | None, FilterLookup("visited_at__date__lte")] = Field(
         None, title="截止日期", description="走访日期不晚于，如 2026-12-31"
     )
 
@@ -405,7 +480,7 @@ ACTION_CODES = {0: "create", 1: "update", 2: "delete", 3: "access"}
 
 class AuditEntryOut(Schema):
     id: int
-    timestamp: LocalDateTime = Field(title="时间")
+    timestamp: datetime.datetime = Field(title="时间")
     action: str = Field(
         title="操作", description="create 新增 / update 修改 / delete 删除 / access 查看"
     )
@@ -443,7 +518,7 @@ class AuditEntryOut(Schema):
 
     @staticmethod
     def resolve_changes(entry):
-        return entry.changes_dict
+        return _changes_with_times(entry)
 
     @staticmethod
     def resolve_details(entry):
@@ -454,12 +529,42 @@ class AuditEntryOut(Schema):
         return entry.cid
 
 
+def _changes_with_times(entry) -> dict:
+    """The entry's changes, with datetime fields' values as datetimes again.
+
+    django-auditlog writes them as naive UTC text ("2026-03-02 01:30:00"); as
+    datetimes they leave the API in Beijing time like every other time.
+    """
+    changes = entry.changes_dict
+    model = entry.content_type.model_class()
+    for name, values in changes.items():
+        try:
+            field = model._meta.get_field(name) if model else None
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, DateTimeField) and isinstance(values, list):
+            changes[name] = [_utc_time(value) for value in values]
+    return changes
+
+
+def _utc_time(value):
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):  # None, or "None" for an empty field
+        return value
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
 class AuditFilter(FilterSchema):
     content_type: str | None = Field(
         None, title="记录类型", description="应用.模型，如 core.enterprise、core.person"
     )
-    object_pk: str | None = Field(None, title="记录 ID")
-    actor: Annotated[int | None, FilterLookup("actor_id")] = Field(None, title="操作人 ID")
+    object_pk: RecordId | None = Field(None, title="记录 ID")
+    actor: Annotated[RecordId | None, FilterLookup("actor_id")] = Field(None, title="操作人 ID")
+
+    def filter_object_pk(self, value):
+        # The trail keeps every model's key as text.
+        return Q(object_pk=str(value)) if value is not None else Q()
 
     def filter_content_type(self, value):
         if not value:
@@ -486,10 +591,12 @@ class TokenOut(Schema):
     prefix: str = Field(
         title="前缀", description="令牌的前8个字符，用于辨认；完整令牌只在生成时显示一次"
     )
-    created_at: LocalDateTime = Field(title="创建时间")
-    last_used_at: LocalDateTime | None = Field(None, title="最近使用")
-    expires_at: LocalDateTime | None = Field(None, title="过期时间", description="为空表示长期有效")
-    revoked_at: LocalDateTime | None = Field(None, title="吊销时间")
+    created_at: datetime.datetime = Field(title="创建时间")
+    last_used_at: datetime.datetime | None = Field(None, title="最近使用")
+    expires_at: datetime.datetime | None = Field(
+        None, title="过期时间", description="为空表示长期有效"
+    )
+    revoked_at: datetime.datetime | None = Field(None, title="吊销时间")
     active: bool = Field(title="有效")
 
     @staticmethod
@@ -509,7 +616,13 @@ class TokenCreatedOut(TokenOut):
 
 
 class TokenIn(InputSchema):
-    name: str = Field(title="用途", description="如“统计局数据对接”，便于日后辨认和吊销")
+    name: str = Field(
+        title="用途",
+        description="如“统计局数据对接”，便于日后辨认和吊销",
+        min_length=1,
+        max_length=100,
+        pattern=NON_BLANK,
+    )
     days: int | None = Field(
-        None, title="有效天数", description="1至3650天；不填则长期有效，直到吊销"
+        None, title="有效天数", description="1至3650天；不填则长期有效，直到吊销", ge=1, le=3650
     )

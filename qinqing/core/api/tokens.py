@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Router, Status
 
 from qinqing.core import audit
-from qinqing.core.api.schemas import TokenCreatedOut, TokenIn, TokenOut, errors
+from qinqing.core.api.schemas import RecordId, TokenCreatedOut, TokenIn, TokenOut, errors
 from qinqing.core.models import ApiToken, User
 from qinqing.core.services import Forbidden, InvalidInput
 
@@ -44,7 +44,7 @@ def do_issue_api_token(
             token,
             "token_issued",
             owner=owner.username,
-            expires_at=expires_at.isoformat() if expires_at else None,
+            expires_at=timezone.localtime(expires_at).isoformat() if expires_at else None,
         )
     return token, key
 
@@ -65,7 +65,7 @@ def _own_tokens(request):
     return ApiToken.objects.filter(user=request.auth).order_by("-created_at", "-pk")
 
 
-@router.get("/tokens", response={200: list[TokenOut], **errors()}, summary="我的访问令牌")
+@router.get("/tokens", response=list[TokenOut], summary="我的访问令牌")
 def list_tokens(request):
     """只显示前缀；完整令牌只在生成时显示一次。"""
     return _own_tokens(request)
@@ -84,7 +84,7 @@ def create_token(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **errors(404)}, summary="吊销访问令牌")
-def revoke_token(request, token_id: int):
+def revoke_token(request, token_id: RecordId):
     """吊销后使用该令牌的请求一律 401。只能吊销自己的令牌。"""
     do_revoke_api_token(request.auth, get_object_or_404(_own_tokens(request), pk=token_id))
     return Status(204, None)

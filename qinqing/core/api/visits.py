@@ -5,7 +5,7 @@ from ninja.pagination import paginate
 
 from qinqing.core import access, services
 from qinqing.core.api.base import require_perm
-from qinqing.core.api.schemas import VisitFilter, VisitIn, VisitOut, errors
+from qinqing.core.api.schemas import RecordId, VisitFilter, VisitIn, VisitOut, errors
 from qinqing.core.models import Visit
 
 router = Router(tags=["走访"])
@@ -17,7 +17,7 @@ def _visits(request):
     )
 
 
-def _visit(request, visit_id: int) -> Visit:
+def _visit(request, visit_id: RecordId) -> Visit:
     return access.access_object(request.auth, _visits(request), visit_id)
 
 
@@ -30,7 +30,7 @@ def list_visits(request, filters: Query[VisitFilter]):
 
 
 @router.get("/visits/{visit_id}", response={200: VisitOut, **errors(404)}, summary="走访记录详情")
-def get_visit(request, visit_id: int):
+def get_visit(request, visit_id: RecordId):
     return _visit(request, visit_id)
 
 

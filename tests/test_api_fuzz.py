@@ -1,0 +1,146 @@
+"""Schemathesis over the whole OpenAPI schema, in-process through Django's WSGI app.
+
+For an admin (who may do almost everything) and a resident (who may do almost
+nothing), every operation gets schema-valid requests and schema-violating ones.
+Every answer must be one the schema documents (status code, content type and
+body), never a server error, and a request that violates the schema must be
+refused. Bounded and derandomized: the same cases every run, in well under a
+minute.
+"""
+
+import datetime
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from qinqing.cases.services import do_open_case
+from qinqing.core.models import ApiToken
+from qinqing.core.services import do_record_visit
+from qinqing.enterprise.models import ServiceSession
+
+SCHEMA_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI app, minus the connection closing at the end of each request.
+
+    Closing would end the test's transaction on PostgreSQL; Django's own test
+    client leaves the connection open the same way.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def county(users, regions, enterprise, person):
+    """A record of each kind, and their ids: the fuzzer's own ids would all be 404s."""
+    zhuma = regions["zhuma"]
+    case = do_open_case(users["resident"], case_type="general", title="路灯不亮", region=zhuma)
+    visit = do_record_visit(
+        users["admin"],
+        {"enterprise": enterprise.pk, "visited_at": timezone.now(), "notes": "了解用工需求"},
+    )
+    session = ServiceSession.objects.create(
+        title="税务辅导",
+        topic="tax",
+        venue="服务站",
+        capacity=5,
+        region=zhuma,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        created_by=users["staff"],
+    )
+    ids = {
+        "case_id": case.pk,
+        "enterprise_id": enterprise.pk,
+        "person_id": person.pk,
+        "visit_id": visit.pk,
+        "session_id": session.pk,
+    }
+    return users, ids
+
+
+def _can_be_violated(operation) -> bool:
+    """Whether a request to ``operation`` can break its schema at all (besides the token)."""
+    raw = operation.definition.raw
+    if "requestBody" in raw:
+        return True
+    bare = {"title", "type", "description"}
+    return any(
+        parameter["schema"].get("type") != "string" or set(parameter["schema"]) - bare
+        for parameter in raw.get("parameters", [])
+    )
+
+
+def _fuzz(
+    operation, mode: GenerationMode, headers: dict, failures: list[str], path_parameters=None
+) -> None:
+    checks = SCHEMA_CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE else [])
+    strategy = operation.as_strategy(
+        generation_mode=mode, headers=headers, path_parameters=path_parameters
+    )
+
+    @settings(
+        max_examples=EXAMPLES[mode],
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case):
+        response = case.call(headers=headers)
+        try:
+            case.validate_response(response, checks=checks, headers=headers)
+        except FailureGroup as group:
+            failures.append(f"{operation.label} ({mode.value}): {group.message}")
+
+    run()
+
+
+@pytest.mark.fuzz
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["admin", "resident"])
+def test_every_operation_answers_what_the_schema_documents_and_never_a_server_error(
+    county, role, wsgi_app
+):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    users, ids = county
+    _, key = ApiToken.issue(users[role], "schemathesis")
+    headers = {"Authorization": f"Bearer {key}"}
+    failures: list[str] = []
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        _fuzz(operation, GenerationMode.POSITIVE, headers, failures)
+        if _can_be_violated(operation):
+            _fuzz(operation, GenerationMode.NEGATIVE, headers, failures)
+        existing = {name: ids[name] for name in ids if f"{{{name}}}" in operation.path}
+        if existing:
+            _fuzz(operation, GenerationMode.POSITIVE, headers, failures, existing)
+
+    assert not failures, "\n\n".join(failures)
