@@ -55,7 +55,8 @@ def build(cases: int) -> User:
             INSERT INTO cases_case (number, case_type_id, state_id, kind, title, description,
                 priority, region_id, created_by_id, created_at, updated_at, respond_due_at,
                 responded_at, due_at, closed_at, satisfaction, solved, return_count,
-                reopen_count, department_id)
+                reopen_count, department_id, replied_at, version, survey_count,
+                reminder_count, escalation_count, supervision_count)
             SELECT 'B' || n, {case_type.pk},
                 CASE n % {len(states)} {state_case} END,
                 CASE n % {len(states)} {kind_case} END,
@@ -68,7 +69,15 @@ def build(cases: int) -> User:
                 n % 4 <> 0,
                 CASE WHEN n % 9 = 0 THEN 1 ELSE 0 END,
                 CASE WHEN n % 13 = 0 THEN 1 ELSE 0 END,
-                CASE WHEN n % 11 < 2 THEN NULL ELSE {first_dept} + (n % {dept_count}) END
+                CASE WHEN n % 11 < 2 THEN NULL ELSE {first_dept} + (n % {dept_count}) END,
+                CASE WHEN (CASE n % {len(states)} {kind_case} END) IN ('resolved', 'closed')
+                     THEN {days_after(created, "n % 15")} END,
+                0,
+                CASE WHEN n % 3 = 0 OR n % 7 = 0 THEN 1 + CASE WHEN n % 13 = 0 THEN 1 ELSE 0 END
+                     ELSE 0 END,
+                CASE WHEN n % 17 = 0 THEN 1 ELSE 0 END,
+                CASE WHEN n % 19 = 0 THEN 1 ELSE 0 END,
+                CASE WHEN n % 23 = 0 THEN 1 ELSE 0 END
             FROM ({series(cases)}) AS numbers
         """)
         cursor.execute(f"""
