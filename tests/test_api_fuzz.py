@@ -59,7 +59,14 @@ def wsgi_app():
 def county(users, regions, enterprise, person):
     """A record of each kind, and their ids: the fuzzer's own ids would all be 404s."""
     zhuma = regions["zhuma"]
-    case = do_open_case(users["resident"], case_type="general", title="路灯不亮", region=zhuma)
+    # Registered by staff for the resident (who files only where they live, 百步).
+    case = do_open_case(
+        users["staff"],
+        case_type="general",
+        title="路灯不亮",
+        region=zhuma,
+        requester=users["resident"],
+    )
     visit = do_record_visit(
         users["admin"],
         {"enterprise": enterprise.pk, "visited_at": timezone.now(), "notes": "了解用工需求"},

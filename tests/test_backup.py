@@ -32,7 +32,8 @@ def county(settings, tmp_path, users, enterprise, other_enterprise, person, loca
     users["staff"].phone = "13600002222"
     users["staff"].save()
     case = do_open_case(
-        users["resident"],
+        users["staff"],
+        requester=users["resident"],
         case_type="general",
         title="企业员工子女入学",
         region=regions["zhuma"],

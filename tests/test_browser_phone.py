@@ -87,7 +87,7 @@ def county(users, regions, enterprise, department):
         staff, enterprise, title="厂区东门至纬二路段路面破损积水，货车无法通行", category="other"
     )
     late = do_open_case(
-        users["resident"],
+        users["staff"],  # registered for the resident, who files only where they live
         case_type="general",
         title="小区门口路灯连续一周不亮",
         region=regions["zhuma"],
@@ -97,7 +97,7 @@ def county(users, regions, enterprise, department):
     late = do_transition(staff, late, "dispatch", department=department)
     Case.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(days=3))
     do_open_case(
-        users["resident"],
+        users["staff"],  # registered for the resident, who files only where they live
         case_type="general",
         title="农贸市场周边占道经营",
         region=regions["zhuma"],

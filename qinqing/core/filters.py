@@ -36,7 +36,7 @@ class IdField(forms.IntegerField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault(
-            "error_messages", {"invalid": "应为编号（整数）", "min_value": "应为编号"}
+            "error_messages", {"invalid": "应为数字编号", "min_value": "应为数字编号"}
         )
         super().__init__(**kwargs)
 

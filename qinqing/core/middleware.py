@@ -60,11 +60,15 @@ def _nul_parameter(params) -> str | None:
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+API_PREFIX = "/api/"
+
+
 class BadParameterMiddleware:
     """Answers 400 with a Chinese message for parameters no page can use.
 
-    NUL bytes are refused here for every query and form value of every page and
-    API call: PostgreSQL refuses them in text, so a query with one would be a 500.
+    NUL bytes are refused here for every query and form value of every page:
+    PostgreSQL refuses them in text, so a query with one would be a 500. The API
+    refuses them itself, as the 422 its schema documents (``core.api.wire.Parser``).
     Parameters a page reads as ids go through ``views.common.id_param``, whose
     ``BadParameter`` is answered here as well.
     """
@@ -73,6 +77,8 @@ class BadParameterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(API_PREFIX):
+            return self.get_response(request)
         name = _nul_parameter(request.GET)
         if name is None and request.method == "POST" and request.content_type in _FORM_TYPES:
             name = _nul_parameter(request.POST)

@@ -192,7 +192,13 @@ def test_fifty_dispatchers_transferring_one_case_at_once_make_one_move(regions):
     departments = [Department.objects.create(name=f"部门{i}", region=wucheng) for i in range(7)]
     dispatchers = [make_user(Role.STAFF, f"dispatcher{i}", regions=[wucheng]) for i in range(50)]
     requester = make_user(Role.RESIDENT, "resident-x")
-    case = do_open_case(requester, case_type="general", title="并发转办", region=regions["zhuma"])
+    case = do_open_case(
+        dispatchers[0],
+        case_type="general",
+        title="并发转办",
+        region=regions["zhuma"],
+        requester=requester,
+    )
     do_transition(dispatchers[0], case, "accept")
     do_transition(dispatchers[0], fresh(case), "dispatch", department=departments[0])
     barrier = threading.Barrier(len(dispatchers))

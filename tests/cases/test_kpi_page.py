@@ -149,7 +149,7 @@ def test_the_api_names_a_bad_drill_down_parameter(office):
     )
 
     assert response.status_code == 422
-    assert response.json()["errors"] == {"part": ["应为 numerator（分子）或 denominator（分母）"]}
+    assert response.json()["errors"] == {"part": ["取值无效，可选：numerator、denominator"]}
     forbidden = client_for(office["economy_handler"]).get(
         "/api/v1/cases/kpis/cases?indicator=response_rate"
     )
