@@ -104,7 +104,7 @@ def test_the_land_ledger_page_export_and_api_agree(users, regions):
     ("path", "message"),
     [
         ("/station/problems/?state=done", "状态：应为"),
-        ("/station/problems/?department=abc", "承办部门：应为编号"),
+        ("/station/problems/?department=abc", "承办部门：应为数字编号"),
         ("/station/problems/?overdue=maybe", "超期：应为 1（是）或 0（否）"),
         ("/station/grading/?year=twenty", "年度：应为年份"),
         ("/station/grading/?grade=E", "等级：应为"),
