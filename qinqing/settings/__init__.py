@@ -213,6 +213,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failures go to the audit trail; axes' own line per login would flood the log.
+AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "qinqing.core.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "qinqing.core.security.lockout_response"
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，已暂时锁定，请稍后重试"
