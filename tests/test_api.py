@@ -186,7 +186,7 @@ def test_enterprises_can_be_searched_by_name_credit_code_region_and_scale(world)
     assert names(f"q={world['enterprise'].credit_code.lower()}") == ["竹马水泥建材有限公司"]
     assert names("region=330702") == ["竹马水泥建材有限公司"]
     assert names("region=330400") == ["百步电子有限公司"]  # 嘉兴市 and everything below it
-    assert names("above_scale=false") == ["百步电子有限公司"]
+    assert names("scale=below") == ["百步电子有限公司"]
 
 
 def test_enterprise_lists_are_paginated_with_a_total_count(world):
@@ -543,11 +543,11 @@ def test_a_json_array_instead_of_an_object_is_a_422(world):
 
 
 def test_a_bad_query_parameter_is_a_422_naming_it(world):
-    response = client_for(world["users"]["admin"]).get(f"{API}/enterprises?above_scale=maybe")
+    response = client_for(world["users"]["admin"]).get(f"{API}/enterprises?scale=maybe")
 
     assert response.status_code == 422
-    assert response.json()["errors"] == {"above_scale": ["应为是或否（true/false）"]}
-    assert response.json()["detail"] == "规上企业：应为是或否（true/false）"
+    assert list(response.json()["errors"]) == ["scale"]
+    assert response.json()["detail"].startswith("规模：")
 
 
 # --- authentication and tokens -----------------------------------------------------------
@@ -720,3 +720,26 @@ def test_the_docs_page_loads_only_local_assets(client):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert re.findall(r"https?://", html) == []
     assert finders.find("ninja/swagger-ui-bundle.js") is not None
+
+
+def test_the_enterprise_page_its_export_and_the_api_list_the_same_rows(world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client = client_for(world["users"]["admin"])
+    query = "q=有限公司&region=330400&scale=below"
+    api = sorted(e["name"] for e in client.get(f"{API}/enterprises?{query}").json()["items"])
+    page = client.get(f"/enterprises/?{query}").content.decode()
+    sheet = load_workbook(BytesIO(client.get(f"/enterprises/?{query}&export=xlsx").content)).active
+    exported = sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert api == exported == ["百步电子有限公司"]
+    assert "百步电子有限公司" in page and "竹马水泥建材有限公司" not in page
+
+
+def test_a_bad_filter_value_is_named_alike_on_the_page_and_in_the_api(world):
+    client = client_for(world["users"]["admin"])
+    api = client.get(f"{API}/enterprises?region=abc")
+    page = client.get("/enterprises/?region=abc")
+    assert api.status_code == 422 and list(api.json()["errors"]) == ["region"]
+    assert page.status_code == 400 and "区划代码" in page.content.decode()

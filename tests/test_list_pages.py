@@ -80,6 +80,46 @@ def add_import(n, ctx):
     )
 
 
+def add_claimable(n, ctx):
+    from qinqing.cases.services import do_open_case
+    from qinqing.cases.workflows import CaseTypeSpec, install_case_type
+
+    install_case_type(
+        CaseTypeSpec(
+            code="test_task",
+            name="揭榜任务",
+            module="tests",
+            workflow="claim_task",
+            claimant_roles=("staff",),
+        )
+    )
+    do_open_case(
+        ctx["users"]["admin"],
+        case_type="test_task",
+        title=f"攻坚{n}",
+        region=ctx["regions"]["zhuma"],
+    )
+
+
+def add_grade(n, ctx):
+    from qinqing.enterprise.models import IndicatorYear
+    from qinqing.enterprise.services import do_grade_year
+
+    IndicatorYear.objects.create(
+        enterprise=add_enterprise(n, ctx),
+        year=2025,
+        above_scale=True,
+        land_area_mu=10 + n,
+        tax=100 * n,
+        value_added=300 * n,
+        revenue=1000 * n,
+        energy_tce=50,
+        rd_spending=10 * n,
+        employees=20 * n,
+    )
+    do_grade_year(None, 2025)
+
+
 def add_liaison(n, ctx):
     do_assign_liaison(ctx["users"]["admin"], add_enterprise(n, ctx), ctx["users"]["staff"])
 
@@ -98,6 +138,8 @@ PAGES = [
     ("/station/visits/", "staff", add_liaison, 7),
     ("/station/land/", "admin", add_parcel, 12),
     ("/cases/kpis/", "staff", add_problem, 10),
+    ("/cases/board/", "staff", add_claimable, 11),
+    ("/station/grading/", "admin", add_grade, 12),
 ]
 
 

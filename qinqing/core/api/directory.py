@@ -31,6 +31,7 @@ from qinqing.core.api.schemas import (
     errors,
     refuse_numbers_in_url,
 )
+from qinqing.core.filters import EnterpriseListFilter, PersonListFilter
 from qinqing.core.models import Department, Enterprise, Person, Region
 
 router = Router()
@@ -104,7 +105,7 @@ def _enterprise(request, enterprise_id: RecordId) -> Enterprise:
 def list_enterprises(request, filters: Query[EnterpriseFilter]):
     """当前账号可见的企业：工作人员为负责区划内的企业，企业账号为本企业。"""
     require_perm(request.auth, "core.view_enterprise")
-    return filters.filter(_enterprises(request))
+    return EnterpriseListFilter(request.GET, actor=request.auth).rows()
 
 
 @router.get(
@@ -170,7 +171,7 @@ def list_people(request, filters: Query[PersonFilter]):
     """
     require_perm(request.auth, "core.view_person")
     refuse_numbers_in_url(request)
-    return filters.filter(_people(request))
+    return PersonListFilter(request.GET, actor=request.auth).rows()
 
 
 @router.post(

@@ -239,19 +239,26 @@ EnterprisePatch = all_optional(
 )
 
 
-class EnterpriseFilter(FilterSchema):
-    q: Annotated[str | None, FilterLookup(["name__icontains", "credit_code__iexact"])] = Field(
-        None, title="搜索", description="企业名称包含的文字，或完整的统一社会信用代码"
+class EnterpriseFilter(Schema):
+    """The parameters of ``core.filters.EnterpriseListFilter``, which the page and its
+    export use too: the schema documents them, the shared filter applies them."""
+
+    q: str | None = Field(
+        None,
+        max_length=100,
+        title="搜索",
+        description="企业名称包含的文字，或统一社会信用代码（的一部分）",
     )
     region: str | None = Field(
         None,
+        max_length=12,
+        pattern=r"^\d*$",
         title="区划代码",
         description="该区划及其下级区划内的企业，如 330702（婺城区）或 330702201（某乡镇）",
     )
-    above_scale: bool | None = Field(None, title="规上企业", description="true 规上 / false 规下")
-
-    def filter_region(self, value):
-        return Q(region__code__startswith=region_prefix(value)) if value else Q()
+    scale: Literal["above", "below"] | None = Field(
+        None, title="规模", description="above 规上企业 / below 规下企业"
+    )
 
 
 # --- people ------------------------------------------------------------------------
@@ -331,16 +338,18 @@ def _normalised_mobile(value: str) -> str:
         return validators.normalise(value)
 
 
-class PersonFilter(FilterSchema):
-    """GET /people: by name and region. Full numbers are searched by POST (PersonSearchIn)."""
+class PersonFilter(Schema):
+    """GET /people: by name and region (``core.filters.PersonListFilter``, as on the page).
+    Full numbers are searched by POST (PersonSearchIn)."""
 
-    q: Annotated[str | None, FilterLookup("name__icontains")] = Field(
-        None, title="姓名", description="姓名包含的文字"
+    q: str | None = Field(None, max_length=50, title="姓名", description="姓名包含的文字")
+    region: str | None = Field(
+        None,
+        max_length=12,
+        pattern=r"^\d*$",
+        title="区划代码",
+        description="该区划及其下级区划内的人员",
     )
-    region: str | None = Field(None, title="区划代码", description="该区划及其下级区划内的人员")
-
-    def filter_region(self, value):
-        return Q(region__code__startswith=region_prefix(value)) if value else Q()
 
 
 # Query parameters GET /people refuses: a URL ends up in proxy and access logs.
@@ -356,10 +365,17 @@ def refuse_numbers_in_url(request) -> None:
         )
 
 
-class PersonSearchIn(PersonFilter):
+class PersonSearchIn(FilterSchema):
     """按完整号码查找人员；号码放在请求体中，不会出现在网址和访问日志里。"""
 
     model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[str | None, FilterLookup("name__icontains")] = Field(
+        None, max_length=50, title="姓名", description="姓名包含的文字"
+    )
+    region: str | None = Field(
+        None, max_length=12, title="区划代码", description="该区划及其下级区划内的人员"
+    )
 
     id_number: str | None = Field(
         None, title="身份证号", description="完整身份证号，精确查找（按加密索引，不做模糊匹配）"
@@ -367,6 +383,9 @@ class PersonSearchIn(PersonFilter):
     phone: str | None = Field(
         None, title="手机号", description="完整手机号，精确查找（按加密索引，不做模糊匹配）"
     )
+
+    def filter_region(self, value):
+        return Q(region__code__startswith=region_prefix(value)) if value else Q()
 
     def filter_id_number(self, value):
         return _exact_match("id_number_hash", value, lambda v: validators.normalise(v).upper())

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.forms import BaseForm
@@ -68,12 +69,12 @@ def show_errors(form: BaseForm, error: services.InvalidInput) -> BaseForm:
     it found, next to each field, instead of validating a second time.
     """
     errors = ErrorDict()
-    for name, messages in error.errors.items():
+    for name, problems in error.errors.items():
         key = name if name in form.fields else "__all__"
         errors.setdefault(
             key, form.error_class(error_class="nonfield" if key == "__all__" else None)
         )
-        errors[key].extend(messages)
+        errors[key].extend(problems)
     form._errors = errors
     form.cleaned_data = {}
     return form
@@ -92,3 +93,16 @@ def call_service(function, *args, **kwargs):
         return function(*args, **kwargs)
     except services.Forbidden:
         raise PermissionDenied from None
+
+
+def filtered(request, filter_class):
+    """The list's rows under the request's filters, and the HTTP status to answer.
+
+    Bad filter values show their Chinese message over an empty list (400).
+    """
+    filters = filter_class(request.GET, actor=request.user)
+    try:
+        return filters, filters.rows(), 200
+    except services.InvalidInput as error:
+        messages.error(request, error.summary)
+        return filters, filters.base(request.user).none(), 400

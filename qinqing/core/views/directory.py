@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from qinqing.core import access, crypto, services, validators
+from qinqing.core.filters import EnterpriseListFilter, PersonListFilter
 from qinqing.core.forms import EnterpriseForm, PersonForm
 from qinqing.core.masking import mask_id_number, mask_phone
 from qinqing.core.models import Department, Enterprise, Person, Region, Visit
@@ -23,6 +24,7 @@ from qinqing.core.models.directory import RegionLevel
 from qinqing.core.views.common import (
     call_service,
     export,
+    filtered,
     page_of,
     query_string,
     render_form,
@@ -44,11 +46,6 @@ def _filter_regions(user):
     if access.sees_everything(user):
         return regions
     return regions.within(user.region_prefixes())
-
-
-def _region_condition(code: str, regions) -> Q | None:
-    region = next((r for r in regions if r.code == code), None) if code else None
-    return Q(region__code__startswith=region.prefix) if region else None
 
 
 def _audit_link_context(user, obj) -> dict:
@@ -76,30 +73,19 @@ ENTERPRISE_COLUMNS = [
 @permission_required("core.view_enterprise", raise_exception=True)
 def enterprise_list(request):
     user = request.user
-    enterprises = access.visible(Enterprise, user).select_related(WITH_REGION_NAMES)
-    regions = list(_filter_regions(user))
-    query = request.GET.get("q", "").strip()
-    if query:
-        code = validators.normalise(query).upper()
-        enterprises = enterprises.filter(Q(name__icontains=query) | Q(credit_code__icontains=code))
-    region_code = request.GET.get("region", "")
-    in_region = _region_condition(region_code, regions)
-    if in_region is not None:
-        enterprises = enterprises.filter(in_region)
-    scale = request.GET.get("scale", "")
-    if scale in {"above", "below"}:
-        enterprises = enterprises.filter(above_scale=scale == "above")
-    if wants_export(request):
+    # The same filter as GET /api/v1/enterprises and the export: one set of parameters.
+    _filters, enterprises, status = filtered(request, EnterpriseListFilter)
+    if wants_export(request) and status == 200:
         return export("企业", ENTERPRISE_COLUMNS, enterprises.iterator())
     context = {
         "page": page_of(request, enterprises),
-        "query": query,
-        "regions": regions,
-        "region_code": region_code,
-        "scale": scale,
+        "query": request.GET.get("q", "").strip(),
+        "regions": list(_filter_regions(user)),
+        "region_code": request.GET.get("region", ""),
+        "scale": request.GET.get("scale", ""),
         "filters": query_string(request),
     }
-    return render(request, "core/enterprises/list.html", context)
+    return render(request, "core/enterprises/list.html", context, status=status)
 
 
 @login_required
@@ -207,9 +193,9 @@ def _number_condition(raw: str) -> tuple[Q, str]:
 def person_list(request):
     """Name search by GET; a full ID or phone number only by POST, so it never enters a URL."""
     user = request.user
-    people = access.visible(Person, user).select_related(WITH_REGION_NAMES)
     context = {"query": "", "number_search": None, "search_error": ""}
     if request.method == "POST":
+        people = access.visible(Person, user).select_related(WITH_REGION_NAMES)
         raw = request.POST.get("q", "").strip()
         if not _NUMBER_LIKE.match(validators.normalise(raw).upper()):
             return redirect(
@@ -224,10 +210,11 @@ def person_list(request):
             context["number_search"] = masked
             people = people.filter(condition)
     else:
-        query = request.GET.get("q", "").strip()
-        if query:
-            people = people.filter(name__icontains=query)
-        context["query"] = query
+        _filters, people, status = filtered(request, PersonListFilter)
+        if status != 200:
+            context.update(page=page_of(request, people), filters=query_string(request))
+            return render(request, "core/people/list.html", context, status=status)
+        context["query"] = request.GET.get("q", "").strip()
         if wants_export(request) and request.GET.get("numbers") == "full":
             filters = query_string(request)
             call_service(services.reveal_personal_data_in_export, user, people, filters)
