@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from qinqing.cases import drilldown, services
 from qinqing.cases import kpis as case_kpis
 from qinqing.cases.models import ACTIVE_KINDS, Case, CaseType, Priority, StateKind
+from qinqing.cases.schemas import CaseFieldsOut
 from qinqing.core import access
 from qinqing.core.api.schemas import IsoDateTime, RecordId, errors
 from qinqing.core.models import Department, Region
@@ -25,47 +26,25 @@ GroupBy = Literal["department", "case_type", "region", "total"]
 MONTH = r"^\d{4}-\d{2}$"
 
 
-class CaseOut(Schema):
+class CaseOut(CaseFieldsOut):
     id: int
-    number: str = Field(description="事项编号")
-    case_type: str = Field(description="事项类型代码")
     case_type_name: str
-    title: str
-    state: str = Field(description="状态代码")
-    state_label: str = Field(description="状态名称（按事项类型）")
-    kind: str = Field(description="状态类型：open/in_progress/resolved/closed/rejected")
     priority: str
     region: str = Field(description="区划代码")
-    department: str | None = Field(None, description="承办部门")
     assignee: str | None = None
     claimed_by: str | None = None
     created_at: datetime.datetime
     respond_due_at: datetime.datetime | None
-    due_at: datetime.datetime | None = Field(None, description="办结期限")
-    state_due_at: datetime.datetime | None = Field(None, description="当前环节期限")
-    overdue: bool = Field(description="是否超期（办结期限或环节期限）")
     version: int = Field(description="版本：每办理一步加一")
     parent_id: int | None = Field(None, description="上级事项")
-
-    @staticmethod
-    def resolve_case_type(case):
-        return case.case_type.code
 
     @staticmethod
     def resolve_case_type_name(case):
         return case.case_type.name
 
     @staticmethod
-    def resolve_state(case):
-        return case.state.code
-
-    @staticmethod
     def resolve_region(case):
         return case.region.code
-
-    @staticmethod
-    def resolve_department(case):
-        return case.department.name if case.department_id else None
 
     @staticmethod
     def resolve_assignee(case):
@@ -74,10 +53,6 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_claimed_by(case):
         return str(case.claimed_by) if case.claimed_by_id else None
-
-    @staticmethod
-    def resolve_overdue(case):
-        return case.is_overdue
 
 
 class EventOut(Schema):

@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from qinqing.cases.schemas import CaseFieldsOut
 from qinqing.core import access
 from qinqing.core.api.schemas import RecordId, errors
 from qinqing.core.models import Enterprise
@@ -17,24 +18,14 @@ from qinqing.enterprise.models import ServiceSession
 router = Router(tags=["爱企服务站"])
 
 
-class ProblemOut(Schema):
+class ProblemOut(CaseFieldsOut):
+    """A problem on the list: its case's fields (the engine's one shape) and its own."""
+
     id: int
-    case_id: int
-    number: str
     enterprise: str
     credit_code: str
     category: str
     category_label: str
-    title: str
-    department: str | None
-    state_label: str
-    kind: str
-    due_at: datetime.datetime | None
-    overdue: bool
-
-    @staticmethod
-    def resolve_number(p):
-        return p.case.number
 
     @staticmethod
     def resolve_enterprise(p):
@@ -47,30 +38,6 @@ class ProblemOut(Schema):
     @staticmethod
     def resolve_category_label(p):
         return p.get_category_display()
-
-    @staticmethod
-    def resolve_title(p):
-        return p.case.title
-
-    @staticmethod
-    def resolve_department(p):
-        return p.case.department.name if p.case.department_id else None
-
-    @staticmethod
-    def resolve_state_label(p):
-        return p.case.state_label
-
-    @staticmethod
-    def resolve_kind(p):
-        return p.case.kind
-
-    @staticmethod
-    def resolve_due_at(p):
-        return p.case.due_at
-
-    @staticmethod
-    def resolve_overdue(p):
-        return p.case.is_overdue
 
 
 class CallIn(Schema):

@@ -6,6 +6,7 @@ import json
 from django.utils import timezone
 
 from qinqing.enterprise.models import ServiceSession
+from qinqing.enterprise.services import do_instant_call
 from tests.conftest import client_for
 
 
@@ -55,3 +56,14 @@ def test_coverage_counts_the_stations_enterprises_with_a_liaison(
         "covered": 1,
         "total": 2,
     }
+
+
+def test_a_problem_in_the_api_carries_its_case_in_the_engines_one_shape(users, station):
+    from qinqing.cases.schemas import CaseFieldsOut
+
+    do_instant_call(users["enterprise"], "需要用电增容")
+    client = client_for(users["admin"])
+    [problem] = client.get("/api/v1/station/problems").json()["items"]
+    case = client.get(f"/api/v1/cases/{problem['case_id']}").json()
+    shared = set(CaseFieldsOut.model_fields)
+    assert {name: problem[name] for name in shared} == {name: case[name] for name in shared}
