@@ -16,6 +16,7 @@ import datetime
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -76,7 +77,7 @@ def urgency(value, now=None) -> str:
 @register.simple_tag
 def deadline(value, kind="", now=None):
     if value in (None, ""):
-        return format_html('<span class="deadline none">无期限</span>')
+        return mark_safe('<span class="deadline none">无期限</span>')  # constant markup
     if isinstance(value, datetime.datetime):
         exact = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     else:
