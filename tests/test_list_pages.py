@@ -120,6 +120,20 @@ def add_grade(n, ctx):
     do_grade_year(None, 2025)
 
 
+def add_session(n, ctx):
+    from qinqing.enterprise.models import ServiceSession
+
+    ServiceSession.objects.create(
+        title=f"政策宣讲{n}",
+        topic="tax",
+        venue="服务站",
+        capacity=10,
+        region=ctx["regions"]["zhuma"],
+        starts_at=timezone.now() + datetime.timedelta(days=n),
+        created_by=ctx["users"]["admin"],
+    )
+
+
 def add_liaison(n, ctx):
     do_assign_liaison(ctx["users"]["admin"], add_enterprise(n, ctx), ctx["users"]["staff"])
 
@@ -139,6 +153,9 @@ PAGES = [
     ("/station/land/", "admin", add_parcel, 12),
     ("/cases/kpis/", "staff", add_problem, 10),
     ("/cases/board/", "staff", add_claimable, 11),
+    ("/station/sessions/", "admin", add_session, 8),
+    # The audit list names each entry's record and actor from prefetched sets.
+    ("/audit/", "admin", add_enterprise, 53),
     ("/station/grading/", "admin", add_grade, 12),
 ]
 

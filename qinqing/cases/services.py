@@ -80,9 +80,14 @@ def do_open_case(
     person=None,
     visit=None,
     parent: Case | None = None,
+    routed: bool = False,
     now: datetime.datetime | None = None,
 ) -> Case:
-    """Register a case (登记) with deadlines from its type's time limits."""
+    """Register a case (登记) with deadlines from its type's time limits.
+
+    ``routed``: the caller dispatches it by rule at once (e.g. an instant call to
+    its liaison), so no dispatcher is asked to take it in.
+    """
     if not actor.has_perm("cases.add_case"):
         raise Forbidden("cases.add_case")
     access.require_region(actor, region)
@@ -135,8 +140,9 @@ def do_open_case(
             created_at=now,
             note=description[:500],
         )
-        recipients = [u for u in roles.dispatchers_of(case) if u != actor]
-        _notify(recipients, "case.new", "新事项待受理", case)
+        if not routed:
+            recipients = [u for u in roles.dispatchers_of(case) if u != actor]
+            _notify(recipients, "case.new", "新事项待受理", case)
     return case
 
 

@@ -119,6 +119,7 @@ def do_instant_call(
             requester=actor,
             enterprise=enterprise,
             priority=Priority.URGENT if urgent else Priority.NORMAL,
+            routed=bool(liaison and liaison.officer.department_id),
             now=now,
         )
         if liaison and liaison.officer.department_id:

@@ -209,3 +209,13 @@ def test_the_station_counts_solved_only_as_confirmed_at_回访_apart_from_closed
     assert "<b>2</b><span>已办结</span>" in page
     solved = client_for(users["admin"]).get("/station/problems/?state=solved").content.decode()
     assert "诉求True" in solved and "诉求False" not in solved
+
+
+def test_a_routed_call_reaches_its_liaison_once_and_asks_no_dispatcher(users, station):
+    from qinqing.core.models import Notification
+
+    case = do_instant_call(users["enterprise"], "叉车故障，需要维修联系方式")
+    notices = Notification.objects.filter(link=f"/cases/{case.pk}/")
+    assert list(notices.values_list("recipient__username", "kind")) == [
+        ("liaison", "case.assigned")
+    ]
