@@ -29,7 +29,7 @@ def case_roles(user, case, *, visible: bool | None = None) -> set[str]:
     if not user.is_active:
         return set()
     from qinqing.cases.access_rules import can_see
-    from qinqing.cases.flows.claim import holds_claim
+    from qinqing.cases.claims import holds_claim
     from qinqing.cases.workflows import case_type_spec
 
     roles = set()

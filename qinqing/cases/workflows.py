@@ -33,10 +33,20 @@ from qinqing.cases.models import (
     LimitUnit,
     Priority,
     State,
+    StateKind,
     StateLimit,
     TimeLimit,
     Transition,
     Workflow,
+)
+
+# State kinds by their short names, for the flows declared in this style.
+OPEN, IN_PROGRESS, RESOLVED, CLOSED, REJECTED = (
+    StateKind.OPEN,
+    StateKind.IN_PROGRESS,
+    StateKind.RESOLVED,
+    StateKind.CLOSED,
+    StateKind.REJECTED,
 )
 
 

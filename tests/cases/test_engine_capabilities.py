@@ -267,3 +267,20 @@ def test_each_move_notifies_only_who_acts_next_and_settles_earlier_notices(offic
     assert list(
         notices.filter(read_at__isnull=True).values_list("recipient__username", flat=True)
     ) == ["requester"]
+
+
+def test_a_case_a_module_routes_by_rule_asks_no_dispatcher_to_take_it_in(office, regions):
+    routed = do_open_case(
+        office["requester"],
+        case_type="general",
+        title="自动分派",
+        region=regions["zhuma"],
+        routed=True,
+    )
+    announced = do_open_case(
+        office["requester"], case_type="general", title="待受理", region=regions["zhuma"]
+    )
+    assert not Notification.objects.filter(link=f"/cases/{routed.pk}/").exists()
+    assert Notification.objects.filter(
+        link=f"/cases/{announced.pk}/", recipient=office["dispatcher"], kind="case.new"
+    ).exists()

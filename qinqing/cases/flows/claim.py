@@ -13,46 +13,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 
 from qinqing.cases import kpis
+from qinqing.cases.claims import claimant_for, release_tally
 from qinqing.cases.effects import register_effect
 from qinqing.cases.errors import ClaimLimitReached
-from qinqing.cases.models import ClaimTally, StateKind
-from qinqing.cases.workflows import StateSpec, TransitionSpec, WorkflowSpec, case_type_spec
+from qinqing.cases.models import ClaimTally
+from qinqing.cases.workflows import (
+    CLOSED,
+    IN_PROGRESS,
+    OPEN,
+    REJECTED,
+    RESOLVED,
+    StateSpec,
+    TransitionSpec,
+    WorkflowSpec,
+)
 from qinqing.cases.workflows import register_workflow as _register
-
-
-def claimant_for(case_type, user):
-    """The record ``user`` claims for under ``case_type``: the account itself by default."""
-    spec = case_type_spec(case_type.code)
-    if spec and spec.claimant_of:
-        return spec.claimant_of(user)
-    return user
-
-
-def holds_claim(user, case) -> bool:
-    if case.claimed_by_id == user.pk:
-        return True
-    if case.claimant_type_id is None:
-        return False
-    claimant = claimant_for(case.case_type, user)
-    return bool(
-        claimant is not None
-        and ContentType.objects.get_for_model(claimant).pk == case.claimant_type_id
-        and claimant.pk == case.claimant_id
-    )
-
-
-def _tally(case):
-    return ClaimTally.objects.filter(
-        case_type_id=case.case_type_id,
-        claimant_type_id=case.claimant_type_id,
-        claimant_id=case.claimant_id,
-    )
-
-
-def release_tally(case) -> None:
-    """Give back the claimant's place under the type's limit (claim released or finished)."""
-    if case.claimant_type_id and case.case_type.max_open_claims:
-        _tally(case).filter(open_claims__gt=0).update(open_claims=F("open_claims") - 1)
 
 
 @register_effect("claim")
@@ -110,13 +85,6 @@ def finish_claim(move) -> dict:
 
 
 S, T = StateSpec, TransitionSpec
-OPEN, IN_PROGRESS, RESOLVED, CLOSED, REJECTED = (
-    StateKind.OPEN,
-    StateKind.IN_PROGRESS,
-    StateKind.RESOLVED,
-    StateKind.CLOSED,
-    StateKind.REJECTED,
-)
 
 CLAIM_TASK = WorkflowSpec(
     code="claim_task",

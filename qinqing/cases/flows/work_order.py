@@ -10,18 +10,20 @@ from django.db.models import F
 
 from qinqing.cases import deadlines, kpis
 from qinqing.cases.effects import register_effect
-from qinqing.cases.models import LimitUnit, Satisfaction, StateKind
-from qinqing.cases.workflows import FieldSpec, StateSpec, TransitionSpec, WorkflowSpec
+from qinqing.cases.models import LimitUnit, Satisfaction
+from qinqing.cases.workflows import (
+    CLOSED,
+    IN_PROGRESS,
+    OPEN,
+    REJECTED,
+    RESOLVED,
+    FieldSpec,
+    StateSpec,
+    TransitionSpec,
+    WorkflowSpec,
+)
 from qinqing.cases.workflows import register_workflow as _register
 from qinqing.core.services import InvalidInput
-
-OPEN, IN_PROGRESS, RESOLVED, CLOSED, REJECTED = (
-    StateKind.OPEN,
-    StateKind.IN_PROGRESS,
-    StateKind.RESOLVED,
-    StateKind.CLOSED,
-    StateKind.REJECTED,
-)
 
 # No default and no preselected answer: 解决 is never assumed.
 SOLVED = FieldSpec(
