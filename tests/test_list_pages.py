@@ -74,6 +74,26 @@ def add_parcel(n, ctx):
     )
 
 
+def add_recovered_parcel(n, ctx):
+    LandParcel.objects.create(
+        name=f"竹马收回{n}号地块",
+        region=ctx["regions"]["zhuma"],
+        area_mu=10 + n,
+        kind="idle",
+        status="recovered",
+        surveyed_on=timezone.localdate(),
+        status_changed_on=timezone.localdate(),
+    )
+
+
+def add_overdue_problem(n, ctx):
+    problem = do_record_problem(
+        ctx["users"]["staff"], add_enterprise(n, ctx), title=f"超期{n}", category="labour"
+    )
+    problem.case.due_at = timezone.now() - datetime.timedelta(days=n)
+    problem.case.save(update_fields=["due_at"])
+
+
 def add_import(n, ctx):
     ImportJob.objects.create(
         kind="enterprises", filename=f"企业{n}.xlsx", content=b"", created_by=ctx["users"]["admin"]
@@ -157,6 +177,12 @@ PAGES = [
     # The audit list names each entry's record and actor from prefetched sets.
     ("/audit/", "admin", add_enterprise, 53),
     ("/station/grading/", "admin", add_grade, 12),
+    # The cockpit: a query or two per declared figure, none per record.
+    ("/cockpit/", "leader", add_overdue_problem, 21),
+    ("/cockpit/enterprise/", "leader", add_problem, 16),
+    ("/cockpit/figures/enterprise.land_recovered/", "leader", add_recovered_parcel, 10),
+    ("/cockpit/figures/enterprise.problems_solved/", "staff", add_problem, 11),
+    ("/cockpit/cases/?overdue=1", "leader", add_overdue_problem, 9),
 ]
 
 

@@ -83,6 +83,10 @@ class Figure:
     good: str = "up"  # or "down", or "" when neither way is better
     target: Number | None = None
     headline: bool = False  # also on the county leader's cockpit
+    # The drill-down list: (column label, attribute path such as "case.number")
+    # and the link from a row to its record.
+    columns: tuple[tuple[str, str], ...] = ()
+    row_url: Callable[[Model], str] | None = None
 
     @property
     def module(self) -> str:
@@ -127,6 +131,17 @@ class Reading:
 def read(figure: Figure, scope: Scope) -> Reading:
     """The figure's value for this scope, stamped with when it was computed."""
     return Reading(figure, figure.value(scope), timezone.now())
+
+
+def shown(value: Number | None) -> str:
+    """A figure as people read it: thousands separated, at most two decimals, “—” for none."""
+    if value is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
 
 
 def rate(numerator: Number, denominator: Number) -> Decimal | None:

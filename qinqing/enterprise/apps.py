@@ -8,11 +8,12 @@ class EnterpriseConfig(AppConfig):
 
     def ready(self) -> None:
         from qinqing.core.context_processors import NAVIGATION
-        from qinqing.enterprise import access_rules, case_types, indicators
+        from qinqing.enterprise import access_rules, case_types, figures, indicators
 
         access_rules.install()
         case_types.register()
         indicators.register()
+        figures.register()
         NAVIGATION.append(("企业服务", "station-home", "enterprise.view_problem"))
         _register_audit()
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from qinqing.core.indicators import shown
+
 register = template.Library()
 
 HOUR = datetime.timedelta(hours=1)
@@ -97,3 +99,9 @@ def deadline(value, kind="", now=None):
 def status_badge(label, kind=""):
     kind = kind if kind in STATUS_KINDS else "other"
     return format_html('<span class="status-badge kind-{}">{}</span>', kind, label)
+
+
+@register.filter
+def figure(value) -> str:
+    """A cockpit figure's value: 1,234 · 56.54 · 66.7 · — (see core.indicators.shown)."""
+    return shown(value)

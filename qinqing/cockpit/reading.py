@@ -1,0 +1,193 @@
+"""What a cockpit shows, computed from the records for one viewer.
+
+Two sources, both declared by the modules themselves: the figures of
+``qinqing.core.indicators`` (workstations, 优待金 rates, projects …) and the case
+engine's KPIs (``qinqing.cases.kpis``: 响应率, 按时办结率 …) over the module's
+case types. Everything starts from the viewer's restricted querysets through
+``Scope``, so a town cadre's cockpit counts the town, a department's its own
+cases and the county leader's the county. Nothing is cached: each reading
+carries the time it was computed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from qinqing.cases import kpis
+from qinqing.cases.models import Case, CaseType, StateKind
+from qinqing.core import indicators
+from qinqing.core.indicators import Figure, Reading, Scope
+
+# The services in the order SCENARIOS.md tells them; a module not installed is left out.
+MODULES = ("talent", "workspace", "veterans", "enterprise", "investment", "medinsure")
+WORKING = (StateKind.OPEN, StateKind.IN_PROGRESS)
+# The case KPIs a leader's tile shows for each module, when its flows declare them.
+HEADLINE_KPIS = ("on_time_rate", "solve_rate", "satisfaction_rate", "completed", "overdue")
+RED_LIST_LENGTH = 20
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Module:
+    code: str
+    label: str
+
+
+def modules() -> list[Module]:
+    return [
+        Module(code, apps.get_app_config(code).verbose_name)
+        for code in MODULES
+        if apps.is_installed(f"qinqing.{code}")
+    ]
+
+
+def module_named(code: str) -> Module | None:
+    return next((m for m in modules() if m.code == code), None)
+
+
+# --- the module's own figures -------------------------------------------------------
+
+
+def readings(scope: Scope, module: str) -> list[Reading]:
+    return [indicators.read(figure, scope) for figure in indicators.figures(module)]
+
+
+def headlines(all_readings: list[Reading]) -> list[Reading]:
+    """The figures a module marked for the leader's page (its first two if it marked none)."""
+    return [r for r in all_readings if r.figure.headline] or all_readings[:2]
+
+
+def figure_rows(scope: Scope, figure: Figure):
+    return figure.rows(scope) if figure.rows else None
+
+
+# --- the case engine's KPIs ---------------------------------------------------------
+
+
+def bounds(scope: Scope) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """The period as [start, end) datetimes, as the case KPIs take it."""
+    start = end = None
+    if scope.start:
+        start = timezone.make_aware(datetime.datetime.combine(scope.start, datetime.time.min))
+    if scope.end:
+        end = timezone.make_aware(
+            datetime.datetime.combine(scope.end + datetime.timedelta(days=1), datetime.time.min)
+        )
+    return start, end
+
+
+def cases(scope: Scope, module: str | None = None):
+    """The viewer's cases in the scope's region (the period is the KPIs' to apply)."""
+    rows = scope.in_region(scope.visible(Case), "region")
+    return rows.filter(case_type__module=module) if module else rows
+
+
+def module_kpis(scope: Scope, module: str, group_by: str = "department"):
+    start, end = bounds(scope)
+    rows = kpis.kpis(cases(scope, module), group_by=group_by, start=start, end=end, now=scope.now)
+    return rows, kpis.total_of(rows)
+
+
+def case_totals_by_module(scope: Scope) -> dict[str, kpis.KpiRow]:
+    """Each module's case KPIs, from one grouped query over all the viewer's cases."""
+    start, end = bounds(scope)
+    rows = kpis.kpis(cases(scope), group_by="case_type", start=start, end=end, now=scope.now)
+    module_of = dict(CaseType.objects.values_list("pk", "module"))
+    by_module: dict[str, list] = {}
+    for row in rows:
+        by_module.setdefault(module_of.get(row.key, ""), []).append(row)
+    return {module: kpis.total_of(group) for module, group in by_module.items()}
+
+
+def headline_kpis(total: kpis.KpiRow | None) -> list[kpis.Figure]:
+    if total is None:
+        return []
+    return [total.figures[code] for code in HEADLINE_KPIS if code in total.figures]
+
+
+def kpi_below_target(figure: kpis.Figure) -> bool:
+    target, value = figure.indicator.target, figure.value
+    if target is None or value is None:
+        return False
+    return value < target if figure.indicator.good == "up" else value > target
+
+
+def indicator_cases(scope: Scope, module: str, code: str, part: str):
+    """The cases behind one case KPI of a module: the same filter the figure counted."""
+    start, end = bounds(scope)
+    rows = cases(scope, module)
+    if start:
+        rows = rows.filter(created_at__gte=start)
+    if end:
+        rows = rows.filter(created_at__lt=end)
+    type_ids = kpis.applicable(
+        CaseType.objects.filter(module=module).values_list("pk", flat=True)
+    ).get(code, [])
+    return rows.filter(kpis.indicator_filter(code, part, type_ids, scope.now))
+
+
+# --- the county leader's page -------------------------------------------------------
+
+
+def overdue_q(now: datetime.datetime) -> Q:
+    """Still being handled and past the case's deadline or the current step's limit."""
+    return Q(kind__in=WORKING) & (Q(due_at__lt=now) | Q(state_due_at__lt=now))
+
+
+def overdue_cases(scope: Scope):
+    return (
+        cases(scope)
+        .filter(overdue_q(scope.now))
+        .select_related("case_type", "state", "department", "region")
+        .order_by("due_at", "pk")
+    )
+
+
+@dataclass
+class Trend:
+    months: list[str] = field(default_factory=list)
+    opened: dict[str, list[int]] = field(default_factory=dict)
+    closed: dict[str, list[int]] = field(default_factory=dict)
+
+
+def month_starts(last: datetime.date, count: int) -> list[datetime.date]:
+    year, month = last.year, last.month
+    starts = []
+    for _ in range(count):
+        starts.append(datetime.date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return starts[::-1]
+
+
+def trend(scope: Scope, module_codes: list[str]) -> Trend:
+    """Cases registered and closed per month and module, over the last twelve months."""
+    last = scope.end or timezone.localdate(scope.now)
+    starts = month_starts(last, TREND_MONTHS)
+    since = timezone.make_aware(datetime.datetime.combine(starts[0], datetime.time.min))
+    until = timezone.make_aware(
+        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    )
+    result = Trend(months=[f"{d.year}-{d.month:02d}" for d in starts])
+    index = {d: i for i, d in enumerate(starts)}
+    base = cases(scope).filter(case_type__module__in=module_codes)
+    for stamp, into in (("created_at", result.opened), ("closed_at", result.closed)):
+        grouped = (
+            base.filter(**{f"{stamp}__gte": since, f"{stamp}__lt": until})
+            .annotate(month=TruncMonth(stamp))
+            .values("month", "case_type__module")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for code in module_codes:
+            into[code] = [0] * len(starts)
+        for row in grouped:
+            month = row["month"]
+            day = month.date() if isinstance(month, datetime.datetime) else month
+            position = index.get(day.replace(day=1))
+            if position is not None:
+                into[row["case_type__module"]][position] += row["n"]
+    return result
