@@ -46,6 +46,8 @@ LIST_PAGES = [
     "station-grading",
     "station-sessions",
     "audit-list",
+    "cockpit-home",
+    "cockpit-cases",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
 CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}
@@ -275,3 +277,37 @@ def test_an_enterprise_reaches_the_instant_call_form_with_one_tap_from_home(
     call.click()
     page.wait_for_url("**/station/call/")
     assert page.get_by_role("button", name="发出呼叫").is_visible()
+
+
+def test_the_cockpit_reads_on_a_phone_draws_its_charts_and_drills_down_to_the_rows(
+    live_server, county, open_page
+):
+    page = open_page("phone")
+    log_in(page, live_server, county["leader"].username)
+    page.goto(live_server.url + reverse("cockpit-home"))
+    assert page.locator("[data-chart=chart-trend] svg").count() == 1  # ECharts drew it
+    shoot(page, "leader-cockpit-phone")
+    assert page_width(page) <= PHONE + SCROLL_TOLERANCE
+    page.get_by_role("link", name="1 件").click()  # the red list's overdue cases
+    assert page.locator("table.list tbody tr", has_text="小区门口路灯连续一周不亮").count() == 1
+
+
+def test_the_cockpit_on_a_desk_and_on_the_command_centre_wall(
+    live_server, county, open_page, chromium
+):
+    page = open_page("desk")
+    log_in(page, live_server, county["leader"].username)
+    page.goto(live_server.url + reverse("cockpit-home"))
+    shoot(page, "leader-cockpit-desk")
+    assert page_width(page) <= 1280
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    wall = context.new_page()
+    try:
+        log_in(wall, live_server, county["leader"].username)
+        wall.goto(live_server.url + reverse("cockpit-home") + "?screen=1")
+        assert wall.locator("body.big-screen").count() == 1
+        assert wall.locator("[data-chart=chart-trend] svg").count() == 1
+        wall.screenshot(path=str(SHOTS / "leader-cockpit-wall.png"))
+        assert page_width(wall) <= 1920
+    finally:
+        context.close()

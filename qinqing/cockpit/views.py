@@ -160,7 +160,7 @@ def _trend_chart(trend: reading.Trend, mods) -> dict:
         "caption": "近十二个月各服务事项受理与办结件数",
         "option": {
             "tooltip": {"trigger": "axis"},
-            "legend": {"type": "scroll"},
+            "legend": {"type": "scroll", "itemGap": 20},
             "xAxis": {"type": "category", "data": trend.months},
             "yAxis": {"type": "value", "name": "件"},
             "series": series,

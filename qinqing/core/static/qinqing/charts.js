@@ -8,8 +8,14 @@
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       var source = document.getElementById(el.dataset.chart);
       if (!source) return;
-      var chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(JSON.parse(source.textContent), true);
+      // A dark page (the command-centre wall) takes ECharts' own dark theme.
+      var theme = el.closest(".big-screen") ? "dark" : null;
+      var chart = echarts.getInstanceByDom(el) || echarts.init(el, theme, { renderer: "svg" });
+      var option = JSON.parse(source.textContent);
+      // Drawn at once: a printout or a wall refreshed every minute has no use for the animation.
+      if (option.animation === undefined) option.animation = false;
+      if (theme && option.backgroundColor === undefined) option.backgroundColor = "transparent";
+      chart.setOption(option, true);
     });
   }
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
