@@ -154,8 +154,12 @@ def do_complete_milestone(
     done_on: datetime.date,
     certificate_no: str = "",
     scan=None,
+    today: datetime.date | None = None,
 ) -> Milestone:
-    """Mark a milestone done with its evidence; refused while what it waits for is not done."""
+    """Mark a milestone done with its evidence; refused while what it waits for is not done.
+
+    ``today`` is the latest date allowed (the demo's date when it loads history).
+    """
     _require(actor, "investment.change_milestone")
     labels = {"done_on": "实际日期", "certificate_no": "证书编号"}
     with transaction.atomic(), audit.acting_as(actor):
@@ -174,7 +178,7 @@ def do_complete_milestone(
         if earlier:
             names = "、".join(f"{m.get_kind_display()}（{m.done_on:%Y-%m-%d}）" for m in earlier)
             raise InvalidInput({"done_on": [f"不能早于前置节点：{names}"]}, labels)
-        if done_on > timezone.localdate():
+        if done_on > (today or timezone.localdate()):
             raise InvalidInput({"done_on": ["不能晚于今天"]}, labels)
         certificate_no = (certificate_no or "").strip()
         if milestone.kind in CERTIFICATES and not certificate_no:
@@ -383,12 +387,12 @@ def do_record_problem(
         return ProjectProblem.objects.create(case=case, project=project)
 
 
-def agency_figures(projects, town: Region | None = None) -> dict:
-    """Visits to the projects' investors, matters and problems solved — from the records."""
-    investors = projects.values("investor_id")
-    visits = Visit.objects.filter(enterprise_id__in=investors)
-    if town is not None:
-        visits = visits.filter(region=town)
+def agency_figures(projects) -> dict:
+    """The agency team's enterprise visits (its officers' departments), the projects' matters
+    and problems solved — counted from the records."""
+    visits = Visit.objects.filter(
+        visitor__department__in=projects.values("officer__department"), enterprise__isnull=False
+    )
     matters = AgencyMatter.objects.filter(project__in=projects).aggregate(
         total=Count("pk"), done=Count("pk", filter=Q(case__kind=StateKind.CLOSED))
     )
