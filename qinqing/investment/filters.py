@@ -1,13 +1,13 @@
 """The agency's lists, each filtered one way for its page, its export and the API."""
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from qinqing.cases.models import StateKind
 from qinqing.core import access
 from qinqing.core.filters import IdField, ListFilter, choice
 from qinqing.investment import services
-from qinqing.investment.models import AgencyMatter, KeyTask, Project, ProjectStatus
+from qinqing.investment.models import AgencyMatter, KeyTask, Project, ProjectStatus, Team
 
 
 class ProjectFilter(ListFilter):
@@ -70,6 +70,11 @@ class TaskFilter(ListFilter):
         return (
             access.visible(KeyTask, actor)
             .select_related("project", "case", "case__state", "case__case_type")
+            .annotate(
+                team_name=Subquery(
+                    Team.objects.filter(pk=OuterRef("case__claimant_id")).values("name")[:1]
+                )
+            )
             .order_by("deadline", "pk")
         )
 
