@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import (
     Avg,
@@ -505,8 +504,9 @@ def do_finish_subgoal(actor: User, goal: SubGoal, done_on: datetime.date) -> Sub
 
 def team_board(teams=None) -> list[dict]:
     """Teams ranked by key tasks accepted on time (then accepted, then claimed)."""
-    team_type = ContentType.objects.get_for_model(Team)
-    claimed = KeyTask.objects.filter(case__claimant_type=team_type)
+    claimed = KeyTask.objects.filter(
+        case__claimant_type__app_label="investment", case__claimant_type__model="team"
+    )
     stats = (
         claimed.annotate(accepted_on=TruncDate("case__closed_at"))
         .values("case__claimant_id")
