@@ -76,3 +76,14 @@ def test_finished_projects_average_their_start_to_completion_months(agency, sett
     assert figures["quick_start"] == 2
     assert figures["avg_delist_to_start_days"] == 6.0
     assert figures["avg_start_to_completion_months"] == round((244 + 304) / 2 / 30.44, 1)
+
+
+def test_the_cockpit_figures_are_computed_for_what_the_user_sees(agency, project, users):
+    from qinqing.investment.indicators import figures
+
+    finish(agency, project, QUICK)
+    mine = {f.code: f.value for f in figures(agency["leader"])}
+    assert mine["investment.projects"] == 1 and mine["investment.total"] == 520000
+    assert mine["investment.delist_to_start"] == 6.0
+    others = {f.code: f.value for f in figures(users["enterprise"])}
+    assert others["investment.projects"] == 0
