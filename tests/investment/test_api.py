@@ -54,6 +54,9 @@ def test_a_second_team_claiming_through_the_api_gets_409(agency, project):
     assert client_for(first.leader).post(url).json()["team"] == "甲组"
     response = client_for(second.leader).post(url)
     assert response.status_code == 409 and "已被认领" in response.json()["detail"]
-    assert datetime.date.fromisoformat(
-        client_for(first.leader).get("/api/v1/investment/tasks").json()["items"][0]["deadline"]
-    ) == task.deadline
+    assert (
+        datetime.date.fromisoformat(
+            client_for(first.leader).get("/api/v1/investment/tasks").json()["items"][0]["deadline"]
+        )
+        == task.deadline
+    )

@@ -87,39 +87,33 @@ def project_detail(request, pk):
     row = services.with_durations(Project.objects.filter(pk=project.pk)).get()
     milestones = list(project.milestones.prefetch_related("depends_on").order_by("sequence"))
     labels = [m.get_kind_display() for m in milestones]
+    base = next((m.done_on or m.planned_on for m in milestones if m.done_on or m.planned_on), None)
+
+    def offset(day):
+        return (day - base).days if day and base else None
+
+    planned = [offset(m.planned_on) for m in milestones]
+    actual = [offset(m.done_on) for m in milestones]
     option = {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["计划", "实际"]},
-        "grid": {"left": 90, "right": 20, "top": 40, "bottom": 40},
-        "xAxis": {"type": "time"},
+        "legend": {"data": ["计划", "实际"], "top": 0},
+        "grid": {"left": 8, "right": 16, "top": 30, "bottom": 30, "containLabel": True},
+        "xAxis": {"type": "value", "name": "签约后天数", "nameLocation": "middle", "nameGap": 24},
         "yAxis": {"type": "category", "data": labels, "inverse": True},
         "series": [
-            {
-                "name": "计划",
-                "type": "line",
-                "data": [
-                    [m.planned_on.isoformat() if m.planned_on else None, label]
-                    for m, label in zip(milestones, labels, strict=True)
-                ],
-            },
-            {
-                "name": "实际",
-                "type": "line",
-                "data": [
-                    [m.done_on.isoformat() if m.done_on else None, label]
-                    for m, label in zip(milestones, labels, strict=True)
-                ],
-            },
+            {"name": "计划", "type": "bar", "data": planned, "itemStyle": {"color": "#9aa5b1"}},
+            {"name": "实际", "type": "bar", "data": actual, "itemStyle": {"color": "#b71c1c"}},
         ],
     }
     rows = [
         [
-            m.get_kind_display(),
+            label,
             m.planned_on or "—",
             m.done_on or "—",
-            (m.done_on - m.planned_on).days if m.done_on and m.planned_on else "—",
+            p if p is not None else "—",
+            a if a is not None else "—",
         ]
-        for m in milestones
+        for m, label, p, a in zip(milestones, labels, planned, actual, strict=True)
     ]
     return render(
         request,
@@ -134,7 +128,13 @@ def project_detail(request, pk):
             "matters": project.matters.select_related("case", "case__state", "department"),
             "option": option,
             "rows": rows,
-            "chart_columns": ["节点", "计划日期", "实际日期", "偏差（天）"],
+            "chart_columns": [
+                "节点",
+                "计划日期",
+                "实际日期",
+                "计划（签约后天数）",
+                "实际（签约后天数）",
+            ],
             "form": MilestoneDoneForm(),
             "quick_days": services.quick_start_days(),
         },
