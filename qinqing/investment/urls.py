@@ -17,4 +17,5 @@ urlpatterns = [
     path("tasks/<int:pk>/", tasks.task_detail, name="investment-task"),
     path("tasks/<int:pk>/claim/", tasks.task_claim, name="investment-task-claim"),
     path("tasks/<int:pk>/report/", tasks.task_report, name="investment-task-report"),
+    path("sub-goals/<int:pk>/done/", tasks.subgoal_done, name="investment-subgoal-done"),
 ]

@@ -142,3 +142,20 @@ def test_of_teams_claiming_one_task_at_once_exactly_one_wins(agency, project):
     case = Case.objects.get(pk=task.case_id)
     assert Team.objects.filter(pk=case.claimant_id).exists()
     assert case.events.filter(transition="claim").count() == 1
+
+
+def test_the_claiming_team_ticks_its_sub_goals_off_from_the_task_page(agency, project):
+    crew = team(agency, "攻坚组")
+    task = post(agency, project)
+    services.do_claim_task(crew.leader, task)
+    goal = task.sub_goals.get()
+    member = crew.members.exclude(pk=crew.leader_id).first()
+    page = client_for(member).get(f"/investment/tasks/{task.pk}/").content.decode()
+    assert "标记完成" in page and "汇报进展" in page
+    client_for(member).post(f"/investment/sub-goals/{goal.pk}/done/")
+    goal.refresh_from_db()
+    assert goal.done_on == timezone.localdate()
+    outsider = make_user(Role.STAFF, "outsider", regions=[agency["town"]])
+    assert (
+        "标记完成" not in client_for(outsider).get(f"/investment/tasks/{task.pk}/").content.decode()
+    )

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinqing.cases import listing
+from qinqing.cases.claims import holds_claim
 from qinqing.cases.errors import AlreadyClaimed
 from qinqing.cases.services import TransitionRefused
 from qinqing.core import access
@@ -16,7 +18,7 @@ from qinqing.core.views.common import filtered, query_string
 from qinqing.investment import services
 from qinqing.investment.case_types import team_of
 from qinqing.investment.filters import TaskFilter
-from qinqing.investment.models import KeyTask, Team
+from qinqing.investment.models import KeyTask, SubGoal, Team
 
 
 @login_required
@@ -73,6 +75,7 @@ def task_detail(request, pk):
             "task": task,
             "team": team,
             "goals": task.sub_goals.all(),
+            "holds": holds_claim(request.user, task.case),
             "reports": task.reports.select_related("author")[:20],
         },
     )
@@ -106,3 +109,16 @@ def task_report(request, pk):
     except Forbidden:
         messages.error(request, "只有揭榜小组可以汇报进展")
     return redirect("investment-task", pk=task.pk)
+
+
+@login_required
+@require_POST
+@permission_required("investment.view_keytask", raise_exception=True)
+def subgoal_done(request, pk):
+    goal = access.access_object(request.user, SubGoal.objects.select_related("task__case"), pk)
+    try:
+        services.do_finish_subgoal(request.user, goal, timezone.localdate())
+        messages.success(request, f"“{goal.title}”已完成")
+    except Forbidden:
+        messages.error(request, "只有揭榜小组可以更新分解目标")
+    return redirect("investment-task", pk=goal.task_id)
