@@ -46,6 +46,9 @@ LIST_PAGES = [
     "station-grading",
     "station-sessions",
     "audit-list",
+    "investment-board",
+    "investment-matters",
+    "investment-tasks",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
 CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}
