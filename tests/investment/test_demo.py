@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils.module_loading import autodiscover_modules
 
@@ -93,6 +93,7 @@ def test_six_teams_of_72_cadres_with_their_claimed_tasks(town):
     assert KeyTask.objects.filter(case__kind="open").count() == 2
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the budget is set on SQLite")
 def test_the_agency_steps_are_quick(demo_timings):
     mine = {name: round(t, 1) for name, t in demo_timings.items() if name.startswith("investment.")}
     print("investment demo steps (s):", mine)
