@@ -97,4 +97,4 @@ def test_six_teams_of_72_cadres_with_their_claimed_tasks(town):
 def test_the_agency_steps_are_quick(demo_timings):
     mine = {name: round(t, 1) for name, t in demo_timings.items() if name.startswith("investment.")}
     print("investment demo steps (s):", mine)
-    assert sum(mine.values()) < 15, mine
+    assert sum(mine.values()) < 20, mine  # about 10 s on an idle machine
