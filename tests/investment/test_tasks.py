@@ -152,6 +152,7 @@ def test_the_claiming_team_ticks_its_sub_goals_off_from_the_task_page(agency, pr
     member = crew.members.exclude(pk=crew.leader_id).first()
     page = client_for(member).get(f"/investment/tasks/{task.pk}/").content.decode()
     assert "标记完成" in page and "汇报进展" in page
+    assert f'href="/cases/{task.case_id}/#step-fulfil">提交完成</a>' in page
     client_for(member).post(f"/investment/sub-goals/{goal.pk}/done/")
     goal.refresh_from_db()
     assert goal.done_on == timezone.localdate()
