@@ -16,5 +16,6 @@ urlpatterns = [
     path("cases/", include("qinqing.cases.urls")),
     path("station/", include("qinqing.enterprise.urls")),
     path("cockpit/", include("qinqing.cockpit.urls")),
+    path("investment/", include("qinqing.investment.urls")),
     path("", include("qinqing.core.urls")),
 ]

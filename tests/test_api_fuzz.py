@@ -31,6 +31,7 @@ from qinqing.cases.services import do_open_case
 from qinqing.core.models import ApiToken
 from qinqing.core.services import do_record_visit
 from qinqing.enterprise.models import ServiceSession
+from qinqing.investment.services import do_create_project, do_post_task
 
 SCHEMA_CHECKS = [
     not_a_server_error,
@@ -80,8 +81,31 @@ def county(users, regions, enterprise, person):
         starts_at=timezone.now() + datetime.timedelta(days=3),
         created_by=users["staff"],
     )
+    project = do_create_project(
+        users["staff"],
+        {
+            "name": "竹马智能制造项目",
+            "investor": enterprise.pk,
+            "total_investment": 10000,
+            "industry_code": "3011",
+            "town": zhuma.code,
+            "officer": users["staff"].pk,
+        },
+    )
+    task = do_post_task(
+        users["staff"],
+        title="征地政策处理",
+        goals="按期完成",
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        project=project,
+        leader=users["leader"],
+        town=zhuma,
+    )
     ids = {
         "case_id": case.pk,
+        "project_id": project.pk,
+        "milestone_id": project.milestones.get(kind="signing").pk,
+        "task_id": task.pk,
         "enterprise_id": enterprise.pk,
         "person_id": person.pk,
         "visit_id": visit.pk,

@@ -48,6 +48,9 @@ LIST_PAGES = [
     "audit-list",
     "cockpit-home",
     "cockpit-cases",
+    "investment-board",
+    "investment-matters",
+    "investment-tasks",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
 CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}

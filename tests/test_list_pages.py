@@ -158,6 +158,51 @@ def add_liaison(n, ctx):
     do_assign_liaison(ctx["users"]["admin"], add_enterprise(n, ctx), ctx["users"]["staff"])
 
 
+def add_project(n, ctx):
+    from qinqing.investment.services import do_create_project
+
+    staff = ctx["users"]["staff"]
+    return do_create_project(
+        staff,
+        {
+            "name": f"竹马第{n}智能制造项目",
+            "investor": add_enterprise(n, ctx).pk,
+            "total_investment": 10000 * n,
+            "industry_code": "3011",
+            "town": ctx["regions"]["zhuma"].code,
+            "officer": staff.pk,
+        },
+    )
+
+
+def add_matter(n, ctx):
+    from qinqing.investment.services import do_open_matter
+
+    staff = ctx["users"]["staff"]
+    do_open_matter(
+        staff,
+        add_project(n, ctx),
+        title=f"施工许可{n}",
+        department=staff.department,
+        legal_days=7,
+        materials=["申请表", "施工合同"],
+    )
+
+
+def add_key_task(n, ctx):
+    from qinqing.investment.services import do_post_task
+
+    do_post_task(
+        ctx["users"]["staff"],
+        title=f"征地政策处理{n}",
+        goals="按期完成",
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        project=add_project(n, ctx),
+        leader=ctx["users"]["leader"],
+        town=ctx["regions"]["zhuma"],
+    )
+
+
 # url, who looks, how a row is added, the recorded query count (the land ledger's
 # registration form names each region's parents: fetched with it, not one by one)
 PAGES = [
@@ -183,6 +228,10 @@ PAGES = [
     ("/cockpit/figures/enterprise.land_recovered/", "leader", add_recovered_parcel, 10),
     ("/cockpit/figures/enterprise.problems_solved/", "staff", add_problem, 11),
     ("/cockpit/cases/?overdue=1", "leader", add_overdue_problem, 9),
+    # The board's figures are two aggregate queries; the tasks board ranks the teams.
+    ("/investment/", "staff", add_project, 13),
+    ("/investment/matters/", "staff", add_matter, 15),
+    ("/investment/tasks/", "staff", add_key_task, 18),
 ]
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "qinqing.cases",
     "qinqing.enterprise",
     "qinqing.cockpit",  # last: it reads every service module's declarations
+    "qinqing.investment",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,11 @@ for _kind, _limits in json.loads(os.environ.get("QINQING_IMPORT_LIMITS") or "{}"
 QINQING_DEMO_DATE = os.environ.get("QINQING_DEMO_DATE", "")
 QINQING_IMPORT_LEASE_SECONDS = int(os.environ.get("QINQING_IMPORT_LEASE_SECONDS", "600"))
 QINQING_IMPORT_RETRIES = int(os.environ.get("QINQING_IMPORT_RETRIES", "2"))
+# "拿地即开工": the four certificates and the construction start within this many days
+# of the land's delisting (investment projects).
+QINQING_INVESTMENT_QUICK_START_DAYS = int(
+    os.environ.get("QINQING_INVESTMENT_QUICK_START_DAYS", "30")
+)
 
 # Login throttling (django-axes): after QINQING_LOGIN_FAILURE_LIMIT failed
 # logins for one account from one address, that pair is refused for

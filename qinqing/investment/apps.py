@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+
+
+class InvestmentConfig(AppConfig):
+    name = "qinqing.investment"
+    label = "investment"
+    verbose_name = "招商项目代办"
+
+    def ready(self) -> None:
+        from qinqing.core.context_processors import NAVIGATION
+        from qinqing.investment import access_rules, case_types
+
+        access_rules.install()
+        case_types.register()
+        NAVIGATION.append(("项目代办", "investment-board", "investment.view_project"))
+        _register_audit()
+
+
+def _register_audit() -> None:
+    from auditlog.registry import auditlog
+
+    from qinqing.investment import models
+
+    for model in (
+        models.Project,
+        models.ProjectParcel,
+        models.Milestone,
+        models.AgencyMatter,
+        models.MatterMaterial,
+        models.ProjectProblem,
+        models.Team,
+        models.KeyTask,
+        models.SubGoal,
+        models.ProgressReport,
+    ):
+        if not auditlog.contains(model):
+            auditlog.register(model)

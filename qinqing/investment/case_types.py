@@ -1,0 +1,177 @@
+"""The agency's case types: agency matters (own flow, legal time limits), problems raised
+on visits (the 12345 work-order flow) and 揭榜挂帅 key tasks (the claim flow, claimed by teams)."""
+
+from django.db.models import F, Q
+
+from qinqing.cases import calendar
+from qinqing.cases.effects import register_effect
+from qinqing.cases.kpis import Indicator, register_indicator
+from qinqing.cases.workflows import (
+    CLOSED,
+    IN_PROGRESS,
+    OPEN,
+    REJECTED,
+    CaseTypeSpec,
+    FieldSpec,
+    StateSpec,
+    TransitionSpec,
+    WorkflowSpec,
+    register_case_type,
+    register_workflow,
+)
+
+MATTER = "investment_matter"
+PROBLEM = "investment_problem"
+TASK = "investment_task"
+
+
+def legal_limit(move) -> dict:
+    """The matter's legal time limit, in working days from when it reaches the department."""
+    from qinqing.investment.models import AgencyMatter
+
+    days = (
+        AgencyMatter.objects.filter(case_id=move.case.pk)
+        .values_list("legal_days", flat=True)
+        .first()
+    )
+    if not days:
+        return {}
+    return {"due_at": calendar.add_working_days(move.now, days), "reminded_at": None}
+
+
+def team_of(user):
+    """The 攻坚小组 a cadre claims for: the team they lead or belong to."""
+    from qinqing.investment.models import Team
+
+    if user is None or not user.pk:
+        return None
+    return Team.objects.filter(Q(leader=user) | Q(members=user)).order_by("pk").first()
+
+
+S, T = StateSpec, TransitionSpec
+
+AGENCY_MATTER = WorkflowSpec(
+    code="agency_matter",
+    name="代办事项流程",
+    states=(
+        S("registered", "待派送", OPEN, initial=True),
+        S("dispatched", "待签收", IN_PROGRESS),
+        S("processing", "审批中", IN_PROGRESS),
+        S("supplementing", "补正材料", IN_PROGRESS),
+        S("done", "已办结", CLOSED),
+        S("withdrawn", "已撤回", REJECTED),
+    ),
+    transitions=(
+        T(
+            "dispatch",
+            "派送审批部门",
+            ("registered",),
+            "dispatched",
+            ("dispatcher", "system"),
+            effects=("set_department", "investment_legal_limit"),
+            notify=("handler",),
+            notice="新的代办事项待签收",
+        ),
+        T(
+            "sign",
+            "签收",
+            ("dispatched",),
+            "processing",
+            ("handler",),
+            effects=("respond", "assign_actor"),
+            notify=("requester",),
+            notice="代办事项已由审批部门签收",
+        ),
+        T(
+            "ask_materials",
+            "退回补正",
+            ("processing",),
+            "supplementing",
+            ("handler",),
+            requires_reason=True,
+            notify=("requester",),
+            notice="代办事项需补正材料",
+        ),
+        T(
+            "resubmit",
+            "补正后提交",
+            ("supplementing",),
+            "processing",
+            ("dispatcher", "requester"),
+            notify=("handler",),
+            notice="代办事项已补正材料",
+        ),
+        T(
+            "complete",
+            "办结",
+            ("processing",),
+            "done",
+            ("handler",),
+            effects=("reply",),
+            fields=(
+                FieldSpec("certificate_no", "证书（批文）编号"),
+                FieldSpec("issued_on", "发证日期", "date"),
+            ),
+            notify=("requester",),
+            notice="代办事项已办结",
+            notify_kind="case.replied",
+        ),
+        T(
+            "withdraw",
+            "撤回",
+            ("registered", "dispatched", "processing", "supplementing"),
+            "withdrawn",
+            ("dispatcher",),
+            requires_reason=True,
+        ),
+    ),
+    indicators=("investment_matter_on_time", "overdue"),
+)
+
+
+def register() -> None:
+    register_effect("investment_legal_limit", legal_limit)
+    register_indicator(
+        Indicator(
+            "investment_matter_on_time",
+            "法定时限内办结率",
+            "在法定时限（工作日）内办结的代办事项件数 ÷（已办结件数 + 已超期仍未办结的件数）",
+            lambda now: Q(replied_at__isnull=False, replied_at__lte=F("due_at")),
+            lambda now: (
+                Q(replied_at__isnull=False) | Q(kind__in=("open", "in_progress"), due_at__lt=now)
+            ),
+        )
+    )
+    register_workflow(AGENCY_MATTER)
+    register_case_type(
+        CaseTypeSpec(
+            code=MATTER,
+            name="代办事项",
+            module="investment",
+            workflow="agency_matter",
+            number_prefix="DB",
+            # A default only: each matter carries its own legal limit (legal_days).
+            time_limits={"normal": (8, 20), "urgent": (4, 10)},
+        )
+    )
+    register_case_type(
+        CaseTypeSpec(
+            code=PROBLEM,
+            name="项目问题",
+            module="investment",
+            workflow="work_order",
+            number_prefix="XW",
+            time_limits={"normal": (8, 10), "urgent": (4, 3)},
+        )
+    )
+    register_case_type(
+        CaseTypeSpec(
+            code=TASK,
+            name="揭榜挂帅",
+            module="investment",
+            workflow="claim_task",
+            number_prefix="JB",
+            claimant_roles=("staff",),
+            claimant_of=team_of,
+        )
+    )
