@@ -8,10 +8,11 @@ class InvestmentConfig(AppConfig):
 
     def ready(self) -> None:
         from qinqing.core.context_processors import NAVIGATION
-        from qinqing.investment import access_rules, case_types
+        from qinqing.investment import access_rules, case_types, figures
 
         access_rules.install()
         case_types.register()
+        figures.register()
         NAVIGATION.append(("项目代办", "investment-board", "investment.view_project"))
         _register_audit()
 

@@ -145,3 +145,19 @@ def test_a_figure_reads_with_separators_and_at_most_two_decimals():
     assert shown(Decimal("56.540")) == "56.54"
     assert shown(66.66666) == "66.67"
     assert shown(None) == "—"
+
+
+def test_every_declared_figure_computes_and_lists_its_rows_for_each_back_office_role(users):
+    from qinqing.cockpit.reading import modules
+    from qinqing.core.indicators import FIGURES
+
+    installed = {m.code for m in modules()}
+    declared = [f for f in FIGURES.values() if f.module in installed]
+    assert {f.module for f in declared} == installed  # every service declares its figures
+    for role in ("leader", "staff"):
+        for module in installed:
+            assert f"{module}" and page(users[role], f"/cockpit/{module}/")
+        for figure in declared:
+            if figure.rows:
+                html = page(users[role], f"/cockpit/figures/{figure.code}/")
+                assert figure.definition in html

@@ -79,11 +79,16 @@ def test_finished_projects_average_their_start_to_completion_months(agency, sett
 
 
 def test_the_cockpit_figures_are_computed_for_what_the_user_sees(agency, project, users):
-    from qinqing.investment.indicators import figures
+    from qinqing.core.indicators import Scope, figures, read
 
     finish(agency, project, QUICK)
-    mine = {f.code: f.value for f in figures(agency["leader"])}
-    assert mine["investment.projects"] == 1 and mine["investment.total"] == 520000
-    assert mine["investment.delist_to_start"] == 6.0
-    others = {f.code: f.value for f in figures(users["enterprise"])}
+
+    def values(user):
+        return {f.code: read(f, Scope(user)).value for f in figures("investment")}
+
+    mine = values(agency["leader"])
+    assert mine["investment.projects"] == 1 and mine["investment.total_investment"] == 520000
+    assert mine["investment.delist_to_start_days"] == 6.0
+    assert mine["investment.quick_start"] == 1
+    others = values(users["enterprise"])
     assert others["investment.projects"] == 0
