@@ -156,7 +156,7 @@ def test_every_declared_figure_computes_and_lists_its_rows_for_each_back_office_
     assert {f.module for f in declared} == installed  # every service declares its figures
     for role in ("leader", "staff"):
         for module in installed:
-            assert f"{module}" and page(users[role], f"/cockpit/{module}/")
+            page(users[role], f"/cockpit/{module}/")
         for figure in declared:
             if figure.rows:
                 html = page(users[role], f"/cockpit/figures/{figure.code}/")
