@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """The audit engine: files (or Arrow tables) in, findings out, over DuckDB.
 
     engine = AuditEngine(memory_limit="1GB", temp_directory="/var/tmp/x")
@@ -93,6 +94,36 @@ class AuditEngine:
             f"{selected} FROM src_{table}"
         )
         self.con.execute("INSERT INTO files VALUES (?, ?)", [table, name or table])
+
+    def use_stored(self, catalog: pa.Table, settlements: list[str], lines: list[str]) -> None:
+        """Audit claims already validated and stored as parquet (typed, by an earlier import)."""
+        self.load_arrow("catalog", catalog, "目录")
+        readers.validate_catalog(self.con)
+        for table, paths in (("settlements", settlements), ("lines", lines)):
+            columns = ", ".join(c.name for c in TABLES[table])
+            if paths:
+                listed = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+                source = f"read_parquet({listed})"
+            else:
+                source = f"(SELECT * FROM {table}_empty)"
+                types = ", ".join(
+                    f"NULL::{readers.SQL_TYPES[c.kind]} AS {c.name}" for c in TABLES[table]
+                )
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP VIEW {table}_empty AS SELECT {types} LIMIT 0"
+                )
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {table} AS SELECT row_number() OVER () AS _rid, {columns} "
+                f"FROM {source}"
+            )
+        self.con.execute(CLAIMS_SQL)
+        self.progress("读取")
+
+    def export_typed(self, table: str, path) -> None:
+        """Write a validated typed table (settlements or lines) as parquet."""
+        columns = ", ".join(c.name for c in TABLES[table])
+        target = "'" + str(path).replace("'", "''") + "'"
+        self.con.execute(f"COPY (SELECT {columns} FROM {table}) TO {target} (FORMAT parquet)")
 
     def validate(self) -> int:
         """Check every row; returns the number of complaints."""

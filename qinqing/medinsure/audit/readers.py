@@ -274,6 +274,11 @@ def _reject(con, table: str, column: str, message: str, rids_sql: str) -> None:
 
 def validate(con: duckdb.DuckDBPyConnection) -> None:
     """Check the three raw tables and build the typed ones from the rows that pass."""
+    validate_catalog(con)
+    validate_claims(con)
+
+
+def validate_catalog(con: duckdb.DuckDBPyConnection) -> None:
     _scan(con, "catalog")
     _reject(
         con,
@@ -299,6 +304,8 @@ def validate(con: duckdb.DuckDBPyConnection) -> None:
         "WHERE prev_to >= valid_from",
     )
 
+
+def validate_claims(con: duckdb.DuckDBPyConnection) -> None:
     _scan(con, "settlements")
     _reject(
         con,
