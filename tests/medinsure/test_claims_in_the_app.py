@@ -154,7 +154,9 @@ def test_a_single_claim_is_checked_against_the_patients_history_in_the_database(
 
 
 def test_a_malformed_single_claim_names_the_column(users, catalog):
-    findings, problems = check_claim({"settlement_id": "X1", "patient_id": "P1", "gender": "X"}, [])
+    _findings, problems = check_claim(
+        {"settlement_id": "X1", "patient_id": "P1", "gender": "X"}, []
+    )
     columns = {p["column"] for p in problems}
     assert {"gender", "birth_date", "admission_date"} <= columns
 
