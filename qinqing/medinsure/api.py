@@ -47,7 +47,7 @@ class CatalogOut(Schema):
     summary="医保目录（含各版本限制）",
 )
 @paginate
-def catalog(request, item_code: str | None = Field(None, max_length=32)):
+def catalog(request, item_code: str | None = None):
     """item_code：只看某项目的各个版本。"""
     _need(request, "medinsure.view_catalogentry")
     rows = access.visible(CatalogEntry, request.auth).order_by("item_code", "valid_from", "pk")

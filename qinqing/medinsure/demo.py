@@ -1,0 +1,124 @@
+"""Demo data of clean medical insurance (诸暨 清廉医保), run by ``manage.py demo``.
+
+诸暨's designated institutions (定点医药机构: the 诸暨 enterprises of the
+core demo plus clinics and pharmacies, 200 in all), the catalog with the dental
+implant system at its 集采 price (5800 → 900 元), a year of synthetic claims
+with the generator's labelled violations, one audit run, and findings
+reviewed — some confirmed, some dismissed, the rest waiting in the queue.
+"""
+
+import tempfile
+from pathlib import Path
+
+from qinqing.core.demo import DemoContext, demo_step
+from qinqing.core.notifications.services import silenced
+from qinqing.medinsure import services, synthetic
+from qinqing.medinsure.models import (
+    AgreementStatus,
+    CatalogEntry,
+    Finding,
+    Institution,
+    InstitutionKind,
+    ReviewStatus,
+    Settlement,
+)
+
+CLINIC_TOWNS = ["暨阳", "陶朱", "浣东", "枫桥", "店口", "大唐", "牌头", "次坞", "璜山", "东白湖"]
+SETTLEMENTS = 2500
+
+
+def _kind(name: str) -> str:
+    if "药" in name:
+        return InstitutionKind.PHARMACY
+    if "口腔" in name:
+        return InstitutionKind.DENTAL
+    if "卫生" in name:
+        return InstitutionKind.CLINIC
+    return InstitutionKind.HOSPITAL
+
+
+@demo_step("medinsure.institutions", after=["core.visits"])
+def institutions(ctx: DemoContext) -> None:
+    zhuji = ctx.regions["zhuji"]
+    department = ctx.departments.get("市卫健局") or ctx.departments.get("市医保局")
+    names = [e.name for e in ctx.enterprises.get("zhuji", [])]
+    rng = ctx.rng("medinsure.institutions")
+    n = 0
+    while len(names) < len(synthetic.INSTITUTIONS):
+        town = CLINIC_TOWNS[n % len(CLINIC_TOWNS)]
+        kind = ["村卫生室", "社区卫生服务站", "大药房连锁门店", "诊所"][rng.randrange(4)]
+        names.append(f"诸暨市{town}{kind}{n // len(CLINIC_TOWNS) + 1:02d}")
+        n += 1
+    existing = set(Institution.objects.values_list("code", flat=True))
+    missing = [
+        Institution(
+            code=code,
+            name=name,
+            kind=_kind(name),
+            level="二级" if "医院" in name else "",
+            region=zhuji,
+            agreement_status=AgreementStatus.SUSPENDED if i % 97 == 5 else AgreementStatus.ACTIVE,
+            department=department,
+        )
+        for i, (code, name) in enumerate(zip(synthetic.INSTITUTIONS, names, strict=False))
+        if code not in existing
+    ]
+    with ctx.acting():
+        Institution.objects.bulk_create(missing)
+        if not CatalogEntry.objects.exists():
+            CatalogEntry.objects.bulk_create(
+                [
+                    CatalogEntry(
+                        **{
+                            k: ("" if v is None and k in services.BLANK_TEXT else v)
+                            for k, v in zip(synthetic.CATALOG_COLUMNS, row, strict=True)
+                        }
+                    )
+                    for row in synthetic.CATALOG
+                ]
+            )
+    ctx.count("定点医药机构", Institution.objects.count())
+    ctx.count("医保目录版本", CatalogEntry.objects.count())
+
+
+@demo_step("medinsure.claims", after=["medinsure.institutions"])
+def claims(ctx: DemoContext) -> None:
+    staff = ctx.users["zhuji"]
+    if not Settlement.objects.exists():
+        start = ctx.days_before(365)
+        data = synthetic.generate(
+            settlements=SETTLEMENTS, seed=2026, start=start, days=360, scenario_repeats=4
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = data.write(Path(tmp), "parquet")
+            with silenced():
+                services.do_start_claim_import(
+                    ctx.actor,
+                    name=f"{start:%Y年%m月}起一年结算清单",
+                    settlements=paths["settlements"],
+                    lines=paths["lines"],
+                    background=False,
+                )
+        services.do_start_audit(ctx.actor, background=False)
+        rng = ctx.rng("medinsure.reviews")
+        reasons = {
+            ReviewStatus.CONFIRMED: [
+                "核查病历与票据，确认违规",
+                "机构已承认多收费用",
+                "现场检查核实",
+            ],
+            ReviewStatus.DISMISSED: ["医嘱与病程记录支持，排除", "已办理退费，排除"],
+        }
+        for finding in Finding.objects.order_by("pk"):
+            draw = rng.random()
+            if draw < 0.45:
+                decision = ReviewStatus.CONFIRMED
+            elif draw < 0.6:
+                decision = ReviewStatus.DISMISSED
+            else:
+                continue
+            services.do_review_finding(
+                staff, finding, decision=decision, reason=rng.choice(reasons[decision])
+            )
+    ctx.count("结算（一年）", Settlement.objects.count())
+    ctx.count("审核疑点", Finding.objects.count())
