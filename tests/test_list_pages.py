@@ -138,6 +138,37 @@ def add_liaison(n, ctx):
     do_assign_liaison(ctx["users"]["admin"], add_enterprise(n, ctx), ctx["users"]["staff"])
 
 
+def add_finding(n, ctx):
+    from qinqing.medinsure.models import AuditRun, Finding
+
+    run = AuditRun.objects.first() or AuditRun.objects.create(started_by=ctx["users"]["admin"])
+    Finding.objects.create(
+        run=run,
+        rule_id="over_price",
+        rule_version=1,
+        settlement_id=f"S{n:09d}",
+        line_id=f"L{n:010d}",
+        institution_code="H33068100001",
+        service_month="2026-06",
+        vola_cont="单价超过限价",
+        vola_evid=f"明细 L{n:010d}",
+        vola_amt=10 * n,
+        sev_deg="明确",
+    )
+
+
+def add_claim_batch(n, ctx):
+    from qinqing.medinsure.models import ClaimBatch
+
+    ClaimBatch.objects.create(
+        name=f"批次{n}",
+        settlements_file="s.csv",
+        lines_file="l.csv",
+        status="done",
+        created_by=ctx["users"]["staff"],
+    )
+
+
 # url, who looks, how a row is added, the recorded query count (the land ledger's
 # registration form names each region's parents: fetched with it, not one by one)
 PAGES = [
@@ -157,6 +188,8 @@ PAGES = [
     # The audit list names each entry's record and actor from prefetched sets.
     ("/audit/", "admin", add_enterprise, 53),
     ("/station/grading/", "admin", add_grade, 12),
+    ("/medinsure/findings/", "staff", add_finding, 7),
+    ("/medinsure/batches/", "staff", add_claim_batch, 9),
 ]
 
 
