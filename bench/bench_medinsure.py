@@ -1,7 +1,8 @@
 """Claims audit: 1 M fee lines through all rules, 10 M within a memory limit, against pandas.
 
 Set ``QINQING_BENCH_MEDINSURE=smoke`` for a quick run (100,000 and 1,000,000
-lines, no comparison at 10 M). Each audit runs in its own process so its peak
+lines), ``=check`` for the single-claim check alone (p50/p95 against 20,000
+imported settlements). Each audit runs in its own process so its peak
 RSS is its own; the load average of the machine (2 cores shared) is noted.
 """
 
@@ -35,8 +36,78 @@ def _keys(path: Path) -> set:
     return set(map(tuple, frame[["rule_id", "settlement_id", "line_id"]].values))
 
 
+def single_claim(report, work: Path, settlements: int) -> None:
+    """p50/p95 of the single-claim check against a database of imported claims."""
+    import datetime as dt
+
+    from bench.run import percentile, timed
+    from qinqing.core.models import Role, User
+    from qinqing.medinsure.models import FeeLine, Settlement
+    from qinqing.medinsure.services import check_claim, do_import_catalog, do_start_claim_import
+
+    admin = User.objects.create_user("medinsure-bench", role=Role.ADMIN, is_superuser=True)
+    data = generate(settlements=settlements, seed=9)
+    paths = data.write(work / "db", "parquet")
+    do_import_catalog(admin, paths["catalog"])
+    do_start_claim_import(
+        admin,
+        name="bench",
+        settlements=paths["settlements"],
+        lines=paths["lines"],
+        background=False,
+    )
+    print(
+        f"  database: {Settlement.objects.count():,} settlements, {FeeLine.objects.count():,} lines"
+    )
+    claims = []
+    for previous in Settlement.objects.filter(visit_type="inpatient").order_by("pk")[:200]:
+        day = previous.discharge_date + dt.timedelta(days=5)
+        settlement = {
+            "settlement_id": f"CHECK{previous.pk}",
+            "patient_id": previous.patient_id,
+            "gender": previous.gender,
+            "birth_date": previous.birth_date.isoformat(),
+            "institution_code": previous.institution_code,
+            "visit_type": "inpatient",
+            "admission_date": day.isoformat(),
+            "discharge_date": (day + dt.timedelta(days=3)).isoformat(),
+            "diagnosis": previous.diagnosis,
+            "total_amount": "400.00",
+            "fund_paid": "280.00",
+        }
+        lines = [
+            {
+                "line_id": f"CHECK{previous.pk}-{n}",
+                "settlement_id": settlement["settlement_id"],
+                "item_code": code,
+                "service_date": day.isoformat(),
+                "quantity": "3",
+                "unit_price": price,
+                "amount": f"{3 * float(price):.2f}",
+            }
+            for n, (code, price) in enumerate(
+                [("110300001", "40.00"), ("110200002", "30.00"), ("D01", "4.00"), ("S05", "35.00")]
+            )
+        ]
+        claims.append((settlement, lines))
+    check_claim(*claims[0])  # warm: imports, catalog cache
+    samples = []
+    note = _load()
+    for claim in claims:
+        samples += timed(lambda c=claim: check_claim(*c), 1)
+    findings, _ = check_claim(*claims[0])
+    report.figure("single-claim check p50", percentile(samples, 50), "ms", note)
+    report.figure(
+        "single-claim check p95", percentile(samples, 95), "ms", f"{len(findings)} findings"
+    )
+
+
 def run(report) -> None:
-    smoke = os.environ.get("QINQING_BENCH_MEDINSURE") == "smoke"
+    mode = os.environ.get("QINQING_BENCH_MEDINSURE", "")
+    smoke = mode == "smoke"
+    single_claim(report, Path(tempfile.mkdtemp(prefix="medinsure-")), 2_000 if smoke else 20_000)
+    if mode == "check":  # the single-claim check alone
+        return
     small, large = (9_000, 90_000) if smoke else (90_000, 900_000)
     work = Path(tempfile.mkdtemp(prefix="medinsure-bench-"))
     data = generate(settlements=small, seed=3, scenario_repeats=50)
