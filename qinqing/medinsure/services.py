@@ -503,12 +503,12 @@ def check_claim(settlement: dict, lines: list[dict]) -> tuple[list[dict], list[d
 
     engine = AuditEngine(threads=1)
     try:
-        engine.load_arrow("catalog", _cached_catalog(), "目录")
+        engine.use_catalog(_cached_catalog())
         engine.load_arrow("settlements", table(settlement_columns, [settlement], history), "结算")
         engine.load_arrow("lines", table(line_columns, lines, history_lines), "明细")
-        engine.validate()
-        problems = [p for p in engine.problems() if p["file"] != "目录"]
-        engine.run(rules_in_force())
+        engine.validate_claims()
+        problems = engine.problems()
+        engine.run(rules_in_force(), combined=True)
         findings = [
             f
             for f in engine.findings().to_pylist()
@@ -525,7 +525,15 @@ _catalog_cache: dict = {}
 def _cached_catalog() -> pa.Table:
     stamp = CatalogEntry.objects.aggregate(n=Max("pk"))["n"], CatalogEntry.objects.count()
     if _catalog_cache.get("stamp") != stamp:
-        _catalog_cache.update(stamp=stamp, table=catalog_arrow())
+        engine = AuditEngine(threads=1)
+        try:
+            engine.load_arrow("catalog", catalog_arrow(), "目录")
+            from qinqing.medinsure.audit import readers
+
+            readers.validate_catalog(engine.con)
+            _catalog_cache.update(stamp=stamp, table=engine.typed_catalog())
+        finally:
+            engine.close()
     return _catalog_cache["table"]
 
 

@@ -125,6 +125,24 @@ class AuditEngine:
         target = "'" + str(path).replace("'", "''") + "'"
         self.con.execute(f"COPY (SELECT {columns} FROM {table}) TO {target} (FORMAT parquet)")
 
+    def use_catalog(self, typed: pa.Table) -> None:
+        """A catalog validated before (``typed_catalog()`` of an earlier engine)."""
+        self.con.register("catalog_in", typed)
+        self.con.execute(
+            "CREATE OR REPLACE TABLE catalog AS SELECT row_number() OVER () AS _rid, * FROM catalog_in"
+        )
+        self.con.unregister("catalog_in")
+
+    def typed_catalog(self) -> pa.Table:
+        columns = ", ".join(c.name for c in TABLES["catalog"])
+        return self.con.sql(f"SELECT {columns} FROM catalog ORDER BY _rid").to_arrow_table()
+
+    def validate_claims(self) -> int:
+        """Check the settlements and lines against a catalog already in place."""
+        readers.validate_claims(self.con)
+        self.con.execute(CLAIMS_SQL)
+        return self.con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
+
     def validate(self) -> int:
         """Check every row; returns the number of complaints."""
         readers.validate(self.con)
@@ -133,7 +151,7 @@ class AuditEngine:
         return self.con.execute("SELECT count(*) FROM problems").fetchall()[0][0]
 
     # -- rules -----------------------------------------------------------
-    def run(self, rules: Iterable[Rule] = DEFAULT_RULES) -> int:
+    def run(self, rules: Iterable[Rule] = DEFAULT_RULES, combined: bool = False) -> int:
         """Run the enabled rules; returns the number of findings."""
         self.rules = tuple(rules)
         self.con.execute(
@@ -141,16 +159,20 @@ class AuditEngine:
             "rule_version INTEGER, settlement_id VARCHAR, line_id VARCHAR, vola_cont VARCHAR, "
             "vola_evid VARCHAR, vola_amt DECIMAL(18,2), sev_deg VARCHAR)"
         )
-        for rule in self.rules:
-            if not rule.enabled:
-                continue
-            order = RULE_KEYS.index(rule.key)
-            self.con.execute(
-                f"INSERT INTO findings SELECT {order}, '{rule.key}', {int(rule.version)}, "
-                "settlement_id, line_id, vola_cont, vola_evid, CAST(vola_amt AS DECIMAL(18,2)), "
-                f"'{rule.severity}' FROM ({sql_for(rule)})"
-            )
-            self.progress(rule.name)
+        selects = [
+            f"SELECT {RULE_KEYS.index(rule.key)}, '{rule.key}', {int(rule.version)}, "
+            "settlement_id, line_id, vola_cont, vola_evid, CAST(vola_amt AS DECIMAL(18,2)), "
+            f"'{rule.severity}' FROM ({sql_for(rule)})"
+            for rule in self.rules
+            if rule.enabled
+        ]
+        if combined:  # one statement: fewer round trips for a small claim
+            if selects:
+                self.con.execute("INSERT INTO findings " + " UNION ALL ".join(selects))
+        else:
+            for rule, select in zip([r for r in self.rules if r.enabled], selects, strict=True):
+                self.con.execute(f"INSERT INTO findings {select}")
+                self.progress(rule.name)
         return self.con.execute("SELECT count(*) FROM findings").fetchall()[0][0]
 
     # -- output ----------------------------------------------------------

@@ -263,13 +263,16 @@ def _scan(con, table: str) -> None:
 
 def _reject(con, table: str, column: str, message: str, rids_sql: str) -> None:
     """Complain about the typed rows ``rids_sql`` selects (by _rid) and drop them from the table."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE rejected AS {rids_sql}")
-    con.execute(
+    inserted = con.execute(
         f"INSERT INTO problems SELECT (SELECT file FROM files WHERE tbl = '{table}'), "
         f"'{table}', r._rid, r._line, '{column}', r.{column}, '{message}' "
-        f"FROM raw_{table} r WHERE r._rid IN (SELECT _rid FROM rejected)"
-    )
-    con.execute(f"DELETE FROM {table} WHERE _rid IN (SELECT _rid FROM rejected)")
+        f"FROM raw_{table} r WHERE r._rid IN ({rids_sql})"
+    ).fetchall()[0][0]
+    if inserted:
+        con.execute(
+            f"DELETE FROM {table} WHERE _rid IN (SELECT rid FROM problems WHERE tbl = '{table}' "
+            f"AND col = '{column}' AND message = '{message}')"
+        )
 
 
 def validate(con: duckdb.DuckDBPyConnection) -> None:
