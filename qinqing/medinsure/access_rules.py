@@ -10,11 +10,13 @@ VIEW = {
     "medinsure.view_claimbatch",
     "medinsure.view_auditrun",
     "medinsure.view_finding",
+    "medinsure.view_clue",
 }
 REVIEW = {
     "medinsure.add_claimbatch",
     "medinsure.add_auditrun",
     "medinsure.change_finding",
+    "medinsure.add_clue",
 }
 ADMINISTER = {
     "medinsure.add_catalogentry",
@@ -45,5 +47,6 @@ def install() -> None:
         models.ClaimBatch,
         models.AuditRun,
         models.Finding,
+        models.Clue,
     ):
         access.register_visibility(model)(lambda user: access.EVERYTHING)

@@ -8,9 +8,10 @@ class MedinsureConfig(AppConfig):
 
     def ready(self) -> None:
         from qinqing.core.context_processors import NAVIGATION
-        from qinqing.medinsure import access_rules
+        from qinqing.medinsure import access_rules, case_types
 
         access_rules.install()
+        case_types.register()
         NAVIGATION.append(("清廉医保", "medinsure-findings", "medinsure.view_finding"))
         _register_audit()
 
@@ -21,7 +22,7 @@ def _register_audit() -> None:
     from qinqing.core.audit import exempt
     from qinqing.medinsure import models
 
-    for model in (models.Institution, models.CatalogEntry, models.AuditRule):
+    for model in (models.Institution, models.CatalogEntry, models.AuditRule, models.Clue):
         if not auditlog.contains(model):
             auditlog.register(model)
     exempt(

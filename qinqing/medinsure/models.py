@@ -252,6 +252,24 @@ class AuditRun(models.Model):
         return f"审核运行 #{self.pk}"
 
 
+class Clue(models.Model):
+    """线索: confirmed findings of one institution, referred as a case to its department."""
+
+    case = models.OneToOneField(
+        "cases.Case", verbose_name="办件", on_delete=models.PROTECT, related_name="medinsure_clue"
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name="定点医药机构", on_delete=models.PROTECT, related_name="clues"
+    )
+    amount = models.DecimalField("涉及金额（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "医保线索"
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.institution}"
+
+
 class ReviewStatus(models.TextChoices):
     PENDING = "pending", "待复核"
     CONFIRMED = "confirmed", "确认违规"
@@ -289,6 +307,14 @@ class Finding(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField("复核时间", null=True, blank=True)
+    clue = models.ForeignKey(
+        Clue,
+        verbose_name="线索",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "审核疑点"

@@ -36,6 +36,7 @@ from qinqing.medinsure.models import (
     AuditRun,
     CatalogEntry,
     ClaimBatch,
+    Clue,
     Finding,
     JobStatus,
     ReviewStatus,
@@ -563,6 +564,34 @@ def do_review_finding(actor: User, finding: Finding, *, decision: str, reason: s
             reason=reason[:200],
         )
     return finding
+
+
+def do_refer_clue(actor: User, institution, findings, *, region=None) -> Clue:
+    """Confirmed findings of one institution become a clue (线索), a case on the engine."""
+    from qinqing.cases.services import do_open_case
+
+    _require(actor, "medinsure.add_clue")
+    findings = list(findings)
+    wrong = [
+        f for f in findings
+        if f.status != ReviewStatus.CONFIRMED or f.clue_id or f.institution_code != institution.code
+    ]  # fmt: skip
+    if not findings or wrong:
+        raise InvalidInput(
+            {"findings": ["只能把本机构已确认、尚未形成线索的疑点形成线索"]}, {"findings": "疑点"}
+        )
+    amount = sum((f.vola_amt for f in findings), start=0)
+    with transaction.atomic():
+        case = do_open_case(
+            actor,
+            case_type="medinsure_clue",
+            title=f"{institution.name}：{len(findings)} 条确认违规，涉及 {amount} 元",
+            region=region or institution.region,
+            description="；".join(f.vola_cont for f in findings[:20]),
+        )
+        clue = Clue.objects.create(case=case, institution=institution, amount=amount)
+        Finding.objects.filter(pk__in=[f.pk for f in findings], clue__isnull=True).update(clue=clue)
+    return clue
 
 
 def remove_store() -> None:
