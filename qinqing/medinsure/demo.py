@@ -122,3 +122,56 @@ def claims(ctx: DemoContext) -> None:
             )
     ctx.count("结算（一年）", Settlement.objects.count())
     ctx.count("审核疑点", Finding.objects.count())
+
+
+# how far each clue gets: every state of the clue flow
+CLUE_PATHS = [
+    [],
+    ["refer"],
+    ["refer", "propose"],
+    ["refer", "propose", "approve"],
+    ["refer", "propose", "approve", "close"],
+    ["drop"],
+]
+
+
+@demo_step("medinsure.clues", after=["medinsure.claims"])
+def clues(ctx: DemoContext) -> None:
+    from qinqing.cases.models import Case
+    from qinqing.cases.services import do_transition
+    from qinqing.medinsure.models import Clue
+
+    if Clue.objects.exists():
+        ctx.count("医保线索", Clue.objects.count())
+        return
+    staff = ctx.users["zhuji"]
+    checker = ctx.actor
+    department = ctx.departments.get("市卫健局") or ctx.departments.get("市医保局")
+    confirmed = Finding.objects.filter(status=ReviewStatus.CONFIRMED, clue__isnull=True)
+    codes = sorted(set(confirmed.values_list("institution_code", flat=True)))
+    with silenced():
+        for n, code in enumerate(codes[:18]):
+            institution = Institution.objects.get(code=code)
+            clue = services.do_refer_clue(
+                staff, institution, confirmed.filter(institution_code=code)
+            )
+            for step in CLUE_PATHS[n % len(CLUE_PATHS)]:
+                case = Case.objects.select_related("case_type", "state", "department").get(
+                    pk=clue.case_id
+                )
+                actor = checker if step == "approve" else staff
+                kwargs = {}
+                if step == "refer":
+                    kwargs["department"] = department
+                elif step == "propose":
+                    kwargs["values"] = {
+                        "deduction": str(clue.amount),
+                        "penalty": str(clue.amount * 2),
+                        "referral": "none",
+                    }
+                elif step == "close":
+                    kwargs["values"] = {"recovered": str(clue.amount)}
+                elif step == "drop":
+                    kwargs["note"] = "经核查已整改退费，不予处理"
+                do_transition(actor, case, step, **kwargs)
+    ctx.count("医保线索", Clue.objects.count())
