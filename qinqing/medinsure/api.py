@@ -9,12 +9,13 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from qinqing.cases.schemas import CaseFieldsOut
 from qinqing.core import access
 from qinqing.core.api.schemas import RecordId, errors
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.medinsure import services
 from qinqing.medinsure.filters import FindingFilter
-from qinqing.medinsure.models import CatalogEntry, ClaimBatch, Finding
+from qinqing.medinsure.models import CatalogEntry, ClaimBatch, Clue, Finding, Institution
 
 router = Router(tags=["清廉医保"])
 
@@ -218,3 +219,62 @@ def import_claims(
 )
 def import_status(request, batch_id: RecordId):
     return access.access_object(request.auth, ClaimBatch, batch_id)
+
+
+class ClueOut(CaseFieldsOut):
+    """A clue: its case's fields (the engine's one shape) and its own."""
+
+    id: int
+    institution_code: str
+    institution: str
+    amount: Decimal
+    findings: list[int]
+
+    @staticmethod
+    def resolve_institution_code(clue):
+        return clue.institution.code
+
+    @staticmethod
+    def resolve_institution(clue):
+        return clue.institution.name
+
+    @staticmethod
+    def resolve_findings(clue):
+        return sorted(f.pk for f in clue.findings.all())
+
+
+@router.get("/medinsure/clues", response={200: list[ClueOut], **errors(403)}, summary="医保线索")
+@paginate
+def clues(request):
+    _need(request, "medinsure.view_clue")
+    return (
+        access.visible(Clue, request.auth)
+        .select_related("institution", "case__case_type", "case__state", "case__department")
+        .prefetch_related("findings")
+        .order_by("-pk")
+    )
+
+
+class ClueIn(Schema):
+    institution_code: str = Field(max_length=32, title="机构编码")
+    findings: list[int] = Field(max_length=500, title="已确认疑点的编号")
+
+
+@router.post(
+    "/medinsure/clues",
+    response={201: ClueOut, **errors(403, 404, 422)},
+    summary="已确认疑点形成线索（线索通报）",
+)
+def refer_clue(request, payload: ClueIn):
+    _need(request, "medinsure.add_clue")
+    institution = _institution(request, payload.institution_code)
+    findings = list(access.visible(Finding, request.auth).filter(pk__in=payload.findings[:500]))
+    clue = services.do_refer_clue(request.auth, institution, findings)
+    return Status(201, clue)
+
+
+def _institution(request, code: str):
+    institution = access.visible(Institution, request.auth).filter(code=code).first()
+    if institution is None:
+        raise InvalidInput({"institution_code": ["没有该机构，或不在您负责的区划内"]})
+    return institution

@@ -83,3 +83,31 @@ def test_only_confirmed_findings_of_the_institution_become_a_clue_and_only_once(
         )
     with pytest.raises(Forbidden):
         do_refer_clue(users["leader"], institution, [pending])
+
+
+def test_the_clue_api_refers_confirmed_findings_and_lists_the_clue_with_its_case(
+    users, institution, confirmed
+):
+    from tests.conftest import client_for
+
+    client = client_for(users["staff"])
+    answer = client.post(
+        "/api/v1/medinsure/clues",
+        {"institution_code": institution.code, "findings": [f.pk for f in confirmed]},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["amount"] == "640.00" and body["state"] == "filed"
+    assert body["number"].startswith("YB")
+    listed = client.get("/api/v1/medinsure/clues").json()
+    assert listed["count"] == 1 and listed["items"][0]["findings"] == sorted(
+        f.pk for f in confirmed
+    )
+    again = client.post(
+        "/api/v1/medinsure/clues",
+        {"institution_code": "H0", "findings": [confirmed[0].pk]},
+        content_type="application/json",
+    )
+    assert again.status_code == 422
+    assert "institution_code" in again.json()["errors"]
