@@ -11,12 +11,14 @@ VIEW = {
     "medinsure.view_auditrun",
     "medinsure.view_finding",
     "medinsure.view_clue",
+    "medinsure.view_inspection",
 }
 REVIEW = {
     "medinsure.add_claimbatch",
     "medinsure.add_auditrun",
     "medinsure.change_finding",
     "medinsure.add_clue",
+    "medinsure.add_inspection",
 }
 ADMINISTER = {
     "medinsure.add_catalogentry",
@@ -40,7 +42,10 @@ def install() -> None:
         access.grant(role, *permissions)
     # institutions by region; the claim records are the fund's and seen by every
     # role that has the view permission (no resident or enterprise has it)
-    access.register_visibility(models.Institution)(lambda user: access.region_q(user, "region"))
+    access.register_visibility(models.Institution)(lambda user: _in_regions(user, "region"))
+    access.register_visibility(models.Inspection)(
+        lambda user: _in_regions(user, "institution__region")
+    )
     for model in (
         models.CatalogEntry,
         models.AuditRule,
@@ -50,3 +55,10 @@ def install() -> None:
         models.Clue,
     ):
         access.register_visibility(model)(lambda user: access.EVERYTHING)
+
+
+def _in_regions(user, path: str):
+    """Admins and leaders see every institution; staff those within their regions."""
+    if access.sees_everything(user):
+        return access.EVERYTHING
+    return access.region_q(user, path)

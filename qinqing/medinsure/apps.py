@@ -22,7 +22,13 @@ def _register_audit() -> None:
     from qinqing.core.audit import exempt
     from qinqing.medinsure import models
 
-    for model in (models.Institution, models.CatalogEntry, models.AuditRule, models.Clue):
+    for model in (
+        models.Institution,
+        models.CatalogEntry,
+        models.AuditRule,
+        models.Clue,
+        models.Inspection,
+    ):
         if not auditlog.contains(model):
             auditlog.register(model)
     exempt(

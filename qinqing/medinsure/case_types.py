@@ -104,3 +104,16 @@ def register() -> None:
             time_limits={"normal": (5, 30), "urgent": (2, 15)},
         )
     )
+
+    # 整改 tasks after an inspection or interview, and the 21-item task list: the
+    # 12345 work-order flow (登记 → 派单 → 签收 → 办理 → 答复 → 回访办结), with deadlines
+    register_case_type(
+        CaseTypeSpec(
+            code="medinsure_task",
+            name="清廉医保任务（整改）",
+            module="medinsure",
+            workflow="work_order",
+            number_prefix="ZG",
+            time_limits={"normal": (5, 20), "urgent": (2, 10)},
+        )
+    )

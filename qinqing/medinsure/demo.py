@@ -7,6 +7,7 @@ with the generator's labelled violations, one audit run, and findings
 reviewed — some confirmed, some dismissed, the rest waiting in the queue.
 """
 
+import datetime
 import tempfile
 from pathlib import Path
 
@@ -175,3 +176,73 @@ def clues(ctx: DemoContext) -> None:
                     kwargs["note"] = "经核查已整改退费，不予处理"
                 do_transition(actor, case, step, **kwargs)
     ctx.count("医保线索", Clue.objects.count())
+
+
+INSPECTED = 171
+INTERVIEWED = 52
+TASK_LIST = [
+    "定点医药机构全覆盖检查", "医保基金使用专项整治", "集采中选药品耗材落地监测",
+    "种植牙集采价格执行检查",
+    "重复收费专项治理", "分解住院专项核查", "超标准收费自查自纠", "医保协议管理考核",
+    "智能审核规则库更新", "两库建设对接", "线索通报机制建设", "约谈制度落实",
+    "医保药店进销存核查", "门诊慢特病待遇核查", "异地就医费用核查", "欺诈骗保举报奖励兑现",
+    "清廉医院共建", "医保驾驶舱建设", "参保群众满意度调查", "医保经办窗口作风整治",
+    "年度考核与通报",
+]  # fmt: skip
+
+
+@demo_step("medinsure.inspections", after=["medinsure.clues"])
+def inspections(ctx: DemoContext) -> None:
+    from qinqing.cases.models import Case
+    from qinqing.cases.services import do_open_case, do_transition
+    from qinqing.medinsure.models import Inspection, InspectionKind
+
+    staff = ctx.users["zhuji"]
+    if not Inspection.objects.exists():
+        rng = ctx.rng("medinsure.inspections")
+        institutions = list(Institution.objects.order_by("code"))
+        with silenced():
+            for n, institution in enumerate(institutions[:INSPECTED]):
+                planned = ctx.days_before(rng.randint(20, 330))
+                services.do_record_inspection(
+                    staff,
+                    institution,
+                    kind=InspectionKind.INSPECTION,
+                    planned_on=planned,
+                    done_on=planned,
+                    notes="现场检查：核对票据、病历与进销存",
+                    rectification="规范收费行为，退回违规费用" if n % 6 == 0 else "",
+                )
+            for institution in institutions[:INTERVIEWED]:
+                planned = ctx.days_before(rng.randint(5, 200))
+                services.do_record_inspection(
+                    staff,
+                    institution,
+                    kind=InspectionKind.INTERVIEW,
+                    planned_on=planned,
+                    done_on=planned,
+                    notes="约谈机构负责人，通报审核疑点",
+                    rectification="限期整改并报送整改报告",
+                )
+            for n in range(8):  # planned, not yet carried out
+                services.do_record_inspection(
+                    staff,
+                    institutions[INSPECTED + n],
+                    kind=InspectionKind.INSPECTION,
+                    planned_on=ctx.reference_date + datetime.timedelta(days=3 + n),
+                )
+            department = ctx.departments.get("市医保局")
+            for n, title in enumerate(TASK_LIST):
+                case = do_open_case(
+                    staff, case_type="medinsure_task", title=title, region=ctx.regions["zhuji"]
+                )
+                for step in ("accept", "dispatch", "sign_and_start")[: n % 4]:
+                    case = Case.objects.select_related("case_type", "state", "department").get(
+                        pk=case.pk
+                    )
+                    kwargs = {"department": department} if step == "dispatch" else {}
+                    do_transition(staff, case, step, **kwargs)
+    ctx.count(
+        "检查机构", Inspection.objects.filter(kind="inspection", done_on__isnull=False).count()
+    )
+    ctx.count("约谈", Inspection.objects.filter(kind="interview", done_on__isnull=False).count())

@@ -328,3 +328,41 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} {self.settlement_id} {self.line_id}"
+
+
+class InspectionKind(models.TextChoices):
+    INSPECTION = "inspection", "检查"
+    INTERVIEW = "interview", "约谈"
+
+
+class Inspection(models.Model):
+    """检查 or 约谈 of an institution: planned, recorded, with a rectification task (整改)."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name="定点医药机构",
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    kind = models.CharField("类型", max_length=12, choices=InspectionKind.choices)
+    planned_on = models.DateField("计划日期")
+    done_on = models.DateField("实施日期", null=True, blank=True)
+    notes = models.TextField("检查（约谈）情况", blank=True)
+    rectification = models.OneToOneField(
+        "cases.Case",
+        verbose_name="整改任务",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="medinsure_inspection",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检查与约谈"
+        ordering = ["-planned_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.institution.name} {self.get_kind_display()} {self.planned_on}"

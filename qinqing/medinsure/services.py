@@ -38,6 +38,8 @@ from qinqing.medinsure.models import (
     ClaimBatch,
     Clue,
     Finding,
+    Inspection,
+    InspectionKind,
     JobStatus,
     ReviewStatus,
 )
@@ -592,6 +594,48 @@ def do_refer_clue(actor: User, institution, findings, *, region=None) -> Clue:
         clue = Clue.objects.create(case=case, institution=institution, amount=amount)
         Finding.objects.filter(pk__in=[f.pk for f in findings], clue__isnull=True).update(clue=clue)
     return clue
+
+
+def do_record_inspection(
+    actor: User,
+    institution,
+    *,
+    kind: str,
+    planned_on: dt.date,
+    done_on: dt.date | None = None,
+    notes: str = "",
+    rectification: str = "",
+) -> Inspection:
+    """Plan or record a 检查 / 约谈; ``rectification`` opens a 整改 task (a case)."""
+    from qinqing.cases.services import do_open_case
+
+    _require(actor, "medinsure.add_inspection")
+    if kind not in InspectionKind.values:
+        raise InvalidInput(
+            {"kind": ["应为 inspection（检查）或 interview（约谈）"]}, {"kind": "类型"}
+        )
+    if done_on is not None and done_on < planned_on:
+        raise InvalidInput({"done_on": ["实施日期不能早于计划日期"]}, {"done_on": "实施日期"})
+    with transaction.atomic():
+        case = None
+        if rectification.strip():
+            case = do_open_case(
+                actor,
+                case_type="medinsure_task",
+                title=f"{institution.name}整改：{rectification.strip()[:80]}",
+                region=institution.region,
+                description=notes,
+            )
+        inspection = Inspection.objects.create(
+            institution=institution,
+            kind=kind,
+            planned_on=planned_on,
+            done_on=done_on,
+            notes=notes,
+            rectification=case,
+            recorded_by=actor,
+        )
+    return inspection
 
 
 def remove_store() -> None:

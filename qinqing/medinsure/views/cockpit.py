@@ -14,6 +14,8 @@ from qinqing.medinsure.models import (
     CatalogEntry,
     FeeLine,
     Finding,
+    Inspection,
+    InspectionKind,
     Institution,
     ReviewStatus,
 )
@@ -81,7 +83,16 @@ def cockpit(request):
         first=Min("service_month"),
     )
     institutions = access.visible(Institution, request.user)
+    done = access.visible(Inspection, request.user).filter(done_on__isnull=False)
     figures = {
+        "inspected": done.filter(kind=InspectionKind.INSPECTION)
+        .values("institution")
+        .distinct()
+        .count(),
+        "interviewed": done.filter(kind=InspectionKind.INTERVIEW)
+        .values("institution")
+        .distinct()
+        .count(),
         "institutions": institutions.count(),
         "active": institutions.filter(agreement_status=AgreementStatus.ACTIVE).count(),
         "findings": findings.count(),
