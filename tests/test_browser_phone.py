@@ -46,6 +46,8 @@ LIST_PAGES = [
     "station-grading",
     "station-sessions",
     "audit-list",
+    "medinsure-findings",
+    "medinsure-batches",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
 CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}
