@@ -9,4 +9,5 @@ urlpatterns = [
     path("batches/", review.batch_list, name="medinsure-batches"),
     path("batches/upload/", review.batch_upload, name="medinsure-batch-upload"),
     path("audit/", review.audit_start, name="medinsure-audit-start"),
+    path("clues/refer/", review.clue_refer, name="medinsure-clue-refer"),
 ]

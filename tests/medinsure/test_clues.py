@@ -111,3 +111,17 @@ def test_the_clue_api_refers_confirmed_findings_and_lists_the_clue_with_its_case
     )
     assert again.status_code == 422
     assert "institution_code" in again.json()["errors"]
+
+
+def test_a_reviewer_turns_an_institutions_confirmed_findings_into_a_clue_from_the_queue(
+    users, institution, confirmed
+):
+    from tests.conftest import client_for
+
+    client = client_for(users["staff"])
+    page = client.get(f"/medinsure/findings/?institution={institution.code}").content.decode()
+    assert "将本机构已确认的疑点形成线索" in page
+    answer = client.post("/medinsure/clues/refer/", {"institution": institution.code})
+    clue = Finding.objects.get(pk=confirmed[0].pk).clue
+    assert clue is not None and clue.amount == Decimal("640.00")
+    assert answer.status_code == 302 and answer["Location"] == f"/cases/{clue.case_id}/"

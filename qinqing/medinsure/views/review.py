@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,14 @@ from qinqing.core.views.common import filtered, query_string
 from qinqing.medinsure import services
 from qinqing.medinsure.audit.rules import DEFAULT_RULES
 from qinqing.medinsure.filters import SELECTIONS, BatchFilter, FindingFilter
-from qinqing.medinsure.models import AuditRun, Finding, JobStatus, ReviewStatus, Severity
+from qinqing.medinsure.models import (
+    AuditRun,
+    Finding,
+    Institution,
+    JobStatus,
+    ReviewStatus,
+    Severity,
+)
 
 PAGE_ROWS = 200
 FINDING_HEADERS = ["规则", "规则版本", "结算号", "明细号", "机构编码", "月份", "违规内容",
@@ -177,3 +185,26 @@ def audit_start(request):
     else:
         messages.success(request, f"已发起{run}，正在后台审核全部已导入的结算")
     return redirect("medinsure-batches")
+
+
+@login_required
+@require_POST
+def clue_refer(request):
+    code = request.POST.get("institution", "")
+    institution = access.visible(Institution, request.user).filter(code=code).first()
+    if institution is None:
+        messages.error(request, "没有该机构，或不在您负责的区划内")
+        return redirect("medinsure-findings")
+    findings = access.visible(Finding, request.user).filter(
+        institution_code=code, status=ReviewStatus.CONFIRMED, clue__isnull=True
+    )
+    try:
+        clue = services.do_refer_clue(request.user, institution, findings)
+    except Forbidden:
+        messages.error(request, "您没有形成线索的权限")
+    except InvalidInput as error:
+        messages.error(request, error.summary)
+    else:
+        messages.success(request, f"已形成线索 {clue.case.number}，请在办件中通报主管部门")
+        return redirect("case-detail", clue.case_id)
+    return redirect(f"{reverse('medinsure-findings')}?institution={code}&status=confirmed")
