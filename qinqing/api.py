@@ -4,8 +4,10 @@ from qinqing.cases.api import router as cases_router
 from qinqing.core.api.base import build_api
 from qinqing.enterprise.api import router as enterprise_router
 from qinqing.investment.api import router as investment_router
+from qinqing.medinsure.api import router as medinsure_router
 
 api = build_api()
 api.add_router("/", cases_router)
 api.add_router("/", enterprise_router)
 api.add_router("/", investment_router)
+api.add_router("/", medinsure_router)

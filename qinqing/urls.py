@@ -17,5 +17,6 @@ urlpatterns = [
     path("station/", include("qinqing.enterprise.urls")),
     path("cockpit/", include("qinqing.cockpit.urls")),
     path("investment/", include("qinqing.investment.urls")),
+    path("medinsure/", include("qinqing.medinsure.urls")),
     path("", include("qinqing.core.urls")),
 ]

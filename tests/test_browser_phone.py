@@ -51,6 +51,8 @@ LIST_PAGES = [
     "investment-board",
     "investment-matters",
     "investment-tasks",
+    "medinsure-findings",
+    "medinsure-batches",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
 CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}

@@ -200,6 +200,34 @@ def add_key_task(n, ctx):
         project=add_project(n, ctx),
         leader=ctx["users"]["leader"],
         town=ctx["regions"]["zhuma"],
+def add_finding(n, ctx):
+    from qinqing.medinsure.models import AuditRun, Finding
+
+    run = AuditRun.objects.first() or AuditRun.objects.create(started_by=ctx["users"]["admin"])
+    Finding.objects.create(
+        run=run,
+        rule_id="over_price",
+        rule_version=1,
+        settlement_id=f"S{n:09d}",
+        line_id=f"L{n:010d}",
+        institution_code="H33068100001",
+        service_month="2026-06",
+        vola_cont="单价超过限价",
+        vola_evid=f"明细 L{n:010d}",
+        vola_amt=10 * n,
+        sev_deg="明确",
+    )
+
+
+def add_claim_batch(n, ctx):
+    from qinqing.medinsure.models import ClaimBatch
+
+    ClaimBatch.objects.create(
+        name=f"批次{n}",
+        settlements_file="s.csv",
+        lines_file="l.csv",
+        status="done",
+        created_by=ctx["users"]["staff"],
     )
 
 
@@ -232,6 +260,8 @@ PAGES = [
     ("/investment/", "staff", add_project, 13),
     ("/investment/matters/", "staff", add_matter, 15),
     ("/investment/tasks/", "staff", add_key_task, 18),
+    ("/medinsure/findings/", "staff", add_finding, 7),
+    ("/medinsure/batches/", "staff", add_claim_batch, 9),
 ]
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "qinqing.enterprise",
     "qinqing.cockpit",  # last: it reads every service module's declarations
     "qinqing.investment",
+    "qinqing.medinsure",
 ]
 
 MIDDLEWARE = [

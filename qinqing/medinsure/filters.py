@@ -1,0 +1,77 @@
+"""The lists of clean medical insurance: one filter for page, export and API."""
+
+from django import forms
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, Mod
+
+from qinqing.core import access
+from qinqing.core.filters import ListFilter, choice
+from qinqing.medinsure.audit.rules import DEFAULT_RULES
+from qinqing.medinsure.models import ClaimBatch, Finding, ReviewStatus, Severity
+
+SELECTIONS = [
+    ("ranked", "按风险排序"),
+    ("high_value", "大额疑点"),
+    ("sample", "随机抽查"),
+]
+HIGH_VALUE = 500
+SAMPLE_PERCENT = 10
+
+
+class FindingFilter(ListFilter):
+    """The review queue: ranked by severity, amount and the institution's history."""
+
+    status = choice("复核状态", ReviewStatus.choices)
+    rule = choice("规则", [(r.key, r.name) for r in DEFAULT_RULES])
+    severity = choice("违规程度", Severity.choices)
+    institution = forms.CharField(label="机构编码", required=False, max_length=32)
+    month = forms.RegexField(
+        label="月份",
+        regex=r"^\d{4}-\d{2}$",
+        required=False,
+        error_messages={"invalid": "应为 YYYY-MM"},
+    )
+    selection = choice("选取方式", SELECTIONS)
+
+    def base(self, actor):
+        history = (
+            Finding.objects.filter(
+                institution_code=OuterRef("institution_code"), status=ReviewStatus.CONFIRMED
+            )
+            .order_by()
+            .values("institution_code")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            access.visible(Finding, actor)
+            .annotate(
+                history=Coalesce(Subquery(history, output_field=IntegerField()), Value(0)),
+                clear=Case(When(sev_deg=Severity.CLEAR, then=1), default=0),
+            )
+            .order_by("-clear", "-vola_amt", "-history", "rule_id", "settlement_id", "line_id")
+        )
+
+    def apply(self, rows, data):
+        for field, column in (
+            ("status", "status"),
+            ("rule", "rule_id"),
+            ("severity", "sev_deg"),
+            ("institution", "institution_code"),
+            ("month", "service_month"),
+        ):
+            if data[field]:
+                rows = rows.filter(**{column: data[field]})
+        if data["selection"] == "high_value":
+            rows = rows.filter(vola_amt__gte=HIGH_VALUE)
+        elif data["selection"] == "sample":
+            rows = rows.annotate(draw=Mod(F("pk") * 7919, 100)).filter(draw__lt=SAMPLE_PERCENT)
+        return rows
+
+
+class BatchFilter(ListFilter):
+    def base(self, actor):
+        return access.visible(ClaimBatch, actor).select_related("created_by").order_by("-pk")
+
+    def apply(self, rows, data):
+        return rows

@@ -1,0 +1,643 @@
+"""Clean medical insurance services: rules as data, claim imports, audit runs,
+the single-claim check and the review of findings.
+
+Claims are stored twice, both written by the one import from the same
+validated DuckDB tables and neither row by row in Python: in the database
+(``Settlement``/``FeeLine``, by COPY on PostgreSQL and by ``executemany`` in
+batches on SQLite) for pages, the API and the patient history of the
+single-claim check; and as parquet files under ``QINQING_VAR_DIR/medinsure/``
+for the set-based audit, which DuckDB reads directly (reading millions of rows
+back out of the database would go through Python tuples).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import pyarrow as pa
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django_tasks import task
+
+from qinqing.core.audit import record_event
+from qinqing.core.models import User
+from qinqing.core.services import Forbidden, InvalidInput
+from qinqing.medinsure.audit import DEFAULT_RULES, RULE_KEYS, AuditEngine, AuditInputError, Rule
+from qinqing.medinsure.audit.schema import CATALOG, LINES, SETTLEMENTS
+from qinqing.medinsure.models import (
+    AuditRule,
+    AuditRun,
+    CatalogEntry,
+    ClaimBatch,
+    Clue,
+    Finding,
+    Inspection,
+    InspectionKind,
+    JobStatus,
+    ReviewStatus,
+)
+
+log = logging.getLogger(__name__)
+
+WRITE_BATCH = 50_000
+HISTORY_DAYS = 365
+
+
+def _require(actor: User, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise Forbidden(perm)
+
+
+def store_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "medinsure"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --- rules ---------------------------------------------------------------------------
+
+
+def rules_in_force() -> tuple[Rule, ...]:
+    """The newest version of each rule key in the database (built-in where none is stored)."""
+    newest = {}
+    for row in AuditRule.objects.order_by("key", "-version"):
+        newest.setdefault(row.key, row)
+    rules = []
+    for default in DEFAULT_RULES:
+        row = newest.get(default.key)
+        if row is None:
+            rules.append(default)
+        else:
+            rules.append(
+                Rule(
+                    key=row.key,
+                    name=row.name,
+                    legal_basis=row.legal_basis,
+                    severity=row.severity,
+                    params={**default.params, **(row.params or {})},
+                    enabled=row.enabled,
+                    version=row.version,
+                )
+            )
+    return tuple(rules)
+
+
+def do_save_rule(actor: User, key: str, **changes) -> AuditRule:
+    """Save a rule's new version (name, legal_basis, params, severity, enabled)."""
+    _require(actor, "medinsure.add_auditrule")
+    if key not in RULE_KEYS:
+        raise InvalidInput({"key": [f"没有规则“{key}”"]}, {"key": "规则键"})
+    current = {r.key: r for r in rules_in_force()}[key]
+    unknown = set(changes) - {"name", "legal_basis", "params", "severity", "enabled"}
+    if unknown:
+        raise InvalidInput({f: ["不能修改"] for f in unknown})
+    data = {**asdict(current), **changes}
+    with transaction.atomic():
+        latest = (
+            AuditRule.objects.select_for_update().filter(key=key).aggregate(v=Max("version"))["v"]
+        )
+        rule = AuditRule.objects.create(
+            key=key,
+            version=max(latest or 0, current.version) + 1,
+            name=data["name"],
+            legal_basis=data["legal_basis"],
+            params=data["params"],
+            severity=data["severity"],
+            enabled=data["enabled"],
+            created_by=actor,
+        )
+    return rule
+
+
+# --- catalog ---------------------------------------------------------------------------
+
+
+CATALOG_FIELDS = [c.name for c in CATALOG]
+
+
+def catalog_arrow() -> pa.Table:
+    """Every catalog version as an Arrow table with the interchange columns (small)."""
+    rows = list(
+        CatalogEntry.objects.order_by("item_code", "valid_from").values_list(*CATALOG_FIELDS)
+    )
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in CATALOG_FIELDS]
+    return pa.table(
+        {
+            name: pa.array(["" if v is None else str(v) for v in values], type=pa.string())
+            for name, values in zip(CATALOG_FIELDS, columns, strict=True)
+        }
+    )
+
+
+def do_import_catalog(actor: User, path: Path) -> tuple[int, list[dict]]:
+    """Load catalog versions from a file (interchange columns); returns (rows saved, problems).
+
+    A row whose (item_code, valid_from) exists replaces that version; nothing is
+    saved when any row is malformed."""
+    _require(actor, "medinsure.add_catalogentry")
+    from qinqing.medinsure.audit import readers
+
+    engine = AuditEngine()
+    try:
+        readers.load_source(engine.con, "catalog", Path(path))
+        readers.validate_catalog(engine.con)
+        problems = engine.problems()
+        if problems:
+            return 0, problems
+        rows = engine.con.execute(f"SELECT {', '.join(CATALOG_FIELDS)} FROM catalog").fetchall()
+    except AuditInputError as error:
+        raise InvalidInput({"file": [str(error)]}, {"file": "目录文件"}) from error
+    finally:
+        engine.close()
+    entries = [
+        CatalogEntry(
+            **{
+                k: ("" if v is None and k in BLANK_TEXT else v)
+                for k, v in zip(CATALOG_FIELDS, row, strict=True)
+            }
+        )
+        for row in rows
+    ]
+    with transaction.atomic():
+        CatalogEntry.objects.bulk_create(
+            entries,
+            update_conflicts=True,
+            unique_fields=["item_code", "valid_from"],
+            update_fields=[f for f in CATALOG_FIELDS if f not in ("item_code", "valid_from")],
+        )
+        record_event(
+            actor, CatalogEntry(pk=0), "import_catalog", rows=len(entries), file=Path(path).name
+        )
+    return len(entries), []
+
+
+BLANK_TEXT = {"gender_limit", "care_limit", "included_in"}
+
+
+# --- claim import ----------------------------------------------------------------------
+
+
+def do_start_claim_import(
+    actor: User, *, name: str, settlements: Path, lines: Path, background: bool = True
+) -> ClaimBatch:
+    """Record a batch for two uploaded files (already saved) and import it in the worker."""
+    _require(actor, "medinsure.add_claimbatch")
+    for label, path in (("settlements", settlements), ("lines", lines)):
+        if Path(path).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+            raise InvalidInput({label: ["只支持 .csv、.xlsx、.parquet 文件"]})
+    with transaction.atomic():
+        batch = ClaimBatch.objects.create(
+            name=name[:100] or "结算清单",
+            settlements_file=str(settlements),
+            lines_file=str(lines),
+            created_by=actor,
+        )
+        record_event(actor, batch, "import_claims", name=batch.name)
+        if background:
+            transaction.on_commit(lambda: import_claims_in_background.enqueue(batch.pk))
+    if not background:
+        import_claims(batch.pk)
+        batch.refresh_from_db()
+    return batch
+
+
+def _claim_job(model, pk: int):
+    """Take a queued job: a conditional UPDATE, so two workers never run one job."""
+    taken = model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, progress=1
+    )
+    return model.objects.get(pk=pk) if taken else None
+
+
+def _step(job, step: str, progress: int) -> None:
+    type(job).objects.filter(pk=job.pk).update(step=step, progress=progress)
+
+
+def _finish(job, **fields) -> None:
+    type(job).objects.filter(pk=job.pk).update(finished_at=timezone.now(), **fields)
+
+
+@task()
+def import_claims_in_background(batch_id: int) -> str:
+    return import_claims(batch_id)
+
+
+def import_claims(batch_id: int) -> str:
+    batch = _claim_job(ClaimBatch, batch_id)
+    if batch is None:
+        return "not queued"
+    engine = AuditEngine(temp_directory=store_dir() / "spill")
+    try:
+        _step(batch, "读取文件", 5)
+        engine.load_arrow("catalog", catalog_arrow(), "目录")
+        from qinqing.medinsure.audit import readers
+
+        readers.load_source(engine.con, "settlements", Path(batch.settlements_file))
+        readers.load_source(engine.con, "lines", Path(batch.lines_file))
+        _step(batch, "校验", 25)
+        readers.validate(engine.con)
+        _reject_known_settlements(engine)
+        problems = engine.problems()
+        counts = {
+            t: engine.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            for t in ("settlements", "lines")
+        }
+        _step(batch, "写入数据库", 40)
+        folder = store_dir() / "batches" / str(batch.pk)
+        folder.mkdir(parents=True, exist_ok=True)
+        with transaction.atomic():
+            _write_table(engine, "settlements", batch.pk)
+            _step(batch, "写入数据库", 60)
+            _write_table(engine, "lines", batch.pk)
+            engine.export_typed("settlements", folder / "settlements.parquet")
+            engine.export_typed("lines", folder / "lines.parquet")
+        _finish(
+            batch,
+            status=JobStatus.DONE,
+            step="完成",
+            progress=100,
+            settlements=counts["settlements"],
+            lines=counts["lines"],
+            problems=len(problems),
+            problem_sample=_sample(problems),
+        )
+        return "done"
+    except AuditInputError as error:
+        _finish(batch, status=JobStatus.FAILED, step="失败", error=str(error))
+        return "failed"
+    except Exception as error:  # the batch says why; nothing was half-written (one transaction)
+        log.exception("claim import %s failed", batch_id)
+        message = str(error)
+        if "unique" in message.lower() or "duplicate" in message.lower():
+            message = "明细号与已导入的明细重复，本批次未导入"
+        _finish(batch, status=JobStatus.FAILED, step="失败", error=message[:2000])
+        return "failed"
+    finally:
+        engine.close()
+
+
+def _sample(problems: list[dict], per_file: int = 100) -> list[dict]:
+    """The first problems of each file (the batch page shows them; the count is exact)."""
+    kept: dict[str, int] = {}
+    sample = []
+    for problem in problems:
+        if kept.setdefault(problem["file"], 0) < per_file:
+            kept[problem["file"]] += 1
+            sample.append(problem)
+    return sample
+
+
+def _reject_known_settlements(engine: AuditEngine) -> None:
+    """Settlements imported by an earlier batch are reported, not imported twice."""
+    ids = engine.con.execute("SELECT settlement_id FROM settlements").fetchall()
+    from qinqing.medinsure.models import Settlement
+
+    known = set()
+    flat = [r[0] for r in ids]
+    for start in range(0, len(flat), 900):
+        known.update(
+            Settlement.objects.filter(settlement_id__in=flat[start : start + 900]).values_list(
+                "settlement_id", flat=True
+            )
+        )
+    if not known:
+        return
+    engine.con.execute(
+        "CREATE OR REPLACE TEMP TABLE known AS SELECT unnest(?) AS settlement_id", [sorted(known)]
+    )
+    from qinqing.medinsure.audit.readers import _reject
+
+    _reject(
+        engine.con,
+        "settlements",
+        "settlement_id",
+        "结算号已在此前的批次中导入",
+        "SELECT _rid FROM settlements WHERE settlement_id IN (SELECT settlement_id FROM known)",
+    )
+    _reject(
+        engine.con,
+        "lines",
+        "settlement_id",
+        "结算号在结算文件中不存在或该结算记录有误",
+        "SELECT _rid FROM lines ANTI JOIN settlements USING (settlement_id)",
+    )
+
+
+def _write_table(engine: AuditEngine, table: str, batch_id: int) -> None:
+    """Write a validated DuckDB table into the database in bulk."""
+    spec = SETTLEMENTS if table == "settlements" else LINES
+    columns = [c.name for c in spec]
+    db_table = "medinsure_settlement" if table == "settlements" else "medinsure_feeline"
+    select = f"SELECT {batch_id} AS batch_id, {', '.join(columns)} FROM {table} ORDER BY _rid"
+    names = ", ".join(["batch_id", *columns])
+    if connection.vendor == "postgresql":
+        with tempfile.TemporaryDirectory(dir=store_dir()) as tmp:
+            path = Path(tmp) / f"{table}.csv"
+            engine.con.execute(f"COPY ({select}) TO '{path}' (HEADER false)")
+            with connection.cursor() as cursor, path.open("rb") as source:
+                raw = cursor.cursor
+                with raw.copy(f"COPY {db_table} ({names}) FROM STDIN (FORMAT csv)") as copy:
+                    while chunk := source.read(1 << 20):
+                        copy.write(chunk)
+        return
+    placeholders = ", ".join(["%s"] * (len(columns) + 1))
+    sql = f"INSERT INTO {db_table} ({names}) VALUES ({placeholders})"
+    result = engine.con.execute(
+        select.replace(
+            ", ".join(columns),
+            ", ".join(
+                f"CAST({c.name} AS VARCHAR)" if c.kind in ("money", "number", "date") else c.name
+                for c in spec
+            ),
+        )
+    )
+    with connection.cursor() as cursor:
+        while rows := result.fetchmany(WRITE_BATCH):
+            cursor.executemany(sql, rows)
+
+
+# --- audit runs ------------------------------------------------------------------------
+
+
+def do_start_audit(actor: User, background: bool = True) -> AuditRun:
+    _require(actor, "medinsure.add_auditrun")
+    rules = rules_in_force()
+    with transaction.atomic():
+        run = AuditRun.objects.create(
+            started_by=actor, rules=[{"key": r.key, "version": r.version} for r in rules]
+        )
+        record_event(actor, run, "start_audit")
+        if background:
+            transaction.on_commit(lambda: audit_in_background.enqueue(run.pk))
+    if not background:
+        run_audit(run.pk)
+        run.refresh_from_db()
+    return run
+
+
+@task()
+def audit_in_background(run_id: int) -> str:
+    return run_audit(run_id)
+
+
+def _stored(name: str) -> list[str]:
+    done = ClaimBatch.objects.filter(status=JobStatus.DONE).values_list("pk", flat=True)
+    folder = store_dir() / "batches"
+    return [str(folder / str(pk) / name) for pk in done if (folder / str(pk) / name).exists()]
+
+
+def run_audit(run_id: int) -> str:
+    run = _claim_job(AuditRun, run_id)
+    if run is None:
+        return "not queued"
+    rules = rules_in_force()
+    steps = 2 + sum(1 for r in rules if r.enabled)
+    done = [0]
+
+    def progress(step: str) -> None:
+        done[0] += 1
+        _step(run, step, min(95, 5 + 90 * done[0] // steps))
+
+    engine = AuditEngine(temp_directory=store_dir() / "spill", progress=progress)
+    try:
+        engine.use_stored(catalog_arrow(), _stored("settlements.parquet"), _stored("lines.parquet"))
+        engine.run(rules)
+        before = Finding.objects.count()
+        _store_findings(engine, run.pk)
+        after = Finding.objects.count()
+        total = engine.con.execute("SELECT count(*) FROM findings").fetchall()[0][0]
+        _finish(
+            run,
+            status=JobStatus.DONE,
+            step="完成",
+            progress=100,
+            rules=[{"key": r.key, "version": r.version} for r in rules],
+            findings=total,
+            new_findings=after - before,
+        )
+        return "done"
+    except Exception as error:
+        log.exception("audit run %s failed", run_id)
+        _finish(run, status=JobStatus.FAILED, step="失败", error=str(error)[:2000])
+        return "failed"
+    finally:
+        engine.close()
+
+
+FINDING_SQL = """
+SELECT f.rule_id, f.rule_version, f.settlement_id, coalesce(f.line_id, '') AS line_id,
+       s.institution_code,
+       strftime(coalesce(l.service_date, s.admission_date), '%Y-%m') AS service_month,
+       f.vola_cont, f.vola_evid, CAST(f.vola_amt AS VARCHAR) AS vola_amt, f.sev_deg
+FROM findings f
+JOIN settlements s USING (settlement_id)
+LEFT JOIN lines l ON l.line_id = f.line_id
+ORDER BY f.rule_order, f.settlement_id, f.line_id NULLS FIRST
+"""
+
+
+def _store_findings(engine: AuditEngine, run_id: int) -> None:
+    """New findings are inserted; one found before keeps its row and its review."""
+    columns = (
+        "run_id, rule_id, rule_version, settlement_id, line_id, institution_code, service_month, "
+        "vola_cont, vola_evid, vola_amt, sev_deg, status, reason"
+    )
+    sql = (
+        f"INSERT INTO medinsure_finding ({columns}) VALUES "
+        f"({run_id}, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '{ReviewStatus.PENDING}', '') "
+        "ON CONFLICT DO NOTHING"
+    )
+    result = engine.con.execute(FINDING_SQL)
+    with transaction.atomic(), connection.cursor() as cursor:
+        while rows := result.fetchmany(WRITE_BATCH):
+            cursor.executemany(sql, rows)
+
+
+# --- single-claim check ----------------------------------------------------------------
+
+
+def check_claim(settlement: dict, lines: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Audit one settlement before it is settled, against the patient's recent history.
+
+    Returns (findings of this settlement, problems in the input)."""
+    from qinqing.medinsure.models import FeeLine, Settlement
+
+    settlement_columns = [c.name for c in SETTLEMENTS]
+    line_columns = [c.name for c in LINES]
+    history = []
+    try:
+        since = dt.date.fromisoformat(str(settlement.get("admission_date"))) - dt.timedelta(
+            days=HISTORY_DAYS
+        )
+    except ValueError:
+        since = None
+    if since is not None and settlement.get("patient_id"):
+        history = list(
+            Settlement.objects.filter(
+                patient_id=settlement["patient_id"], admission_date__gte=since
+            )
+            .exclude(settlement_id=settlement.get("settlement_id"))
+            .values_list(*settlement_columns)
+        )
+    ids = [h[0] for h in history]
+    history_lines = (
+        list(FeeLine.objects.filter(settlement_id__in=ids).values_list(*line_columns))
+        if ids
+        else []
+    )
+
+    def table(columns, first: list[dict], rest: list[tuple]) -> pa.Table:
+        data = {c: [] for c in columns}
+        for row in first:
+            for c in columns:
+                value = row.get(c)
+                data[c].append(None if value is None else str(value))
+        for row in rest:
+            for c, value in zip(columns, row, strict=True):
+                data[c].append(None if value is None else str(value))
+        return pa.table({c: pa.array(v, type=pa.string()) for c, v in data.items()})
+
+    engine = AuditEngine(threads=1)
+    try:
+        engine.use_catalog(_cached_catalog())
+        engine.load_arrow("settlements", table(settlement_columns, [settlement], history), "结算")
+        engine.load_arrow("lines", table(line_columns, lines, history_lines), "明细")
+        engine.validate_claims()
+        problems = engine.problems()
+        engine.run(rules_in_force(), combined=True)
+        findings = [
+            f
+            for f in engine.findings().to_pylist()
+            if f["settlement_id"] == settlement.get("settlement_id")
+        ]
+    finally:
+        engine.close()
+    return findings, problems
+
+
+_catalog_cache: dict = {}
+
+
+def _cached_catalog() -> pa.Table:
+    stamp = CatalogEntry.objects.aggregate(n=Max("pk"))["n"], CatalogEntry.objects.count()
+    if _catalog_cache.get("stamp") != stamp:
+        engine = AuditEngine(threads=1)
+        try:
+            engine.load_arrow("catalog", catalog_arrow(), "目录")
+            from qinqing.medinsure.audit import readers
+
+            readers.validate_catalog(engine.con)
+            _catalog_cache.update(stamp=stamp, table=engine.typed_catalog())
+        finally:
+            engine.close()
+    return _catalog_cache["table"]
+
+
+# --- review ----------------------------------------------------------------------------
+
+
+def do_review_finding(actor: User, finding: Finding, *, decision: str, reason: str) -> Finding:
+    """A reviewer confirms (确认违规) or dismisses (排除) a finding, with a reason."""
+    _require(actor, "medinsure.change_finding")
+    if decision not in (ReviewStatus.CONFIRMED, ReviewStatus.DISMISSED):
+        raise InvalidInput({"decision": ["请选择“确认违规”或“排除”"]}, {"decision": "复核结论"})
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": ["请填写复核意见"]}, {"reason": "复核意见"})
+    with transaction.atomic():
+        taken = Finding.objects.filter(pk=finding.pk, status=ReviewStatus.PENDING).update(
+            status=decision, reason=reason[:2000], reviewed_by=actor, reviewed_at=timezone.now()
+        )
+        if not taken:
+            raise InvalidInput({"decision": ["该疑点已复核"]}, {"decision": "复核结论"})
+        finding.refresh_from_db()
+        record_event(
+            actor,
+            finding,
+            "review",
+            changes={"status": [ReviewStatus.PENDING, decision]},
+            reason=reason[:200],
+        )
+    return finding
+
+
+def do_refer_clue(actor: User, institution, findings, *, region=None) -> Clue:
+    """Confirmed findings of one institution become a clue (线索), a case on the engine."""
+    from qinqing.cases.services import do_open_case
+
+    _require(actor, "medinsure.add_clue")
+    findings = list(findings)
+    wrong = [
+        f for f in findings
+        if f.status != ReviewStatus.CONFIRMED or f.clue_id or f.institution_code != institution.code
+    ]  # fmt: skip
+    if not findings or wrong:
+        raise InvalidInput(
+            {"findings": ["只能把本机构已确认、尚未形成线索的疑点形成线索"]}, {"findings": "疑点"}
+        )
+    amount = sum((f.vola_amt for f in findings), start=0)
+    with transaction.atomic():
+        case = do_open_case(
+            actor,
+            case_type="medinsure_clue",
+            title=f"{institution.name}：{len(findings)} 条确认违规，涉及 {amount} 元",
+            region=region or institution.region,
+            description="；".join(f.vola_cont for f in findings[:20]),
+        )
+        clue = Clue.objects.create(case=case, institution=institution, amount=amount)
+        Finding.objects.filter(pk__in=[f.pk for f in findings], clue__isnull=True).update(clue=clue)
+    return clue
+
+
+def do_record_inspection(
+    actor: User,
+    institution,
+    *,
+    kind: str,
+    planned_on: dt.date,
+    done_on: dt.date | None = None,
+    notes: str = "",
+    rectification: str = "",
+) -> Inspection:
+    """Plan or record a 检查 / 约谈; ``rectification`` opens a 整改 task (a case)."""
+    from qinqing.cases.services import do_open_case
+
+    _require(actor, "medinsure.add_inspection")
+    if kind not in InspectionKind.values:
+        raise InvalidInput(
+            {"kind": ["应为 inspection（检查）或 interview（约谈）"]}, {"kind": "类型"}
+        )
+    if done_on is not None and done_on < planned_on:
+        raise InvalidInput({"done_on": ["实施日期不能早于计划日期"]}, {"done_on": "实施日期"})
+    with transaction.atomic():
+        case = None
+        if rectification.strip():
+            case = do_open_case(
+                actor,
+                case_type="medinsure_task",
+                title=f"{institution.name}整改：{rectification.strip()[:80]}",
+                region=institution.region,
+                description=notes,
+            )
+        inspection = Inspection.objects.create(
+            institution=institution,
+            kind=kind,
+            planned_on=planned_on,
+            done_on=done_on,
+            notes=notes,
+            rectification=case,
+            recorded_by=actor,
+        )
+    return inspection
+
+
+def remove_store() -> None:
+    """Tests: forget the stored parquet copies."""
+    shutil.rmtree(store_dir() / "batches", ignore_errors=True)

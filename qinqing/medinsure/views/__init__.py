@@ -1,0 +1,1 @@
+"""Pages of clean medical insurance (清廉医保), one module per area."""
