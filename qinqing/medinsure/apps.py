@@ -8,10 +8,11 @@ class MedinsureConfig(AppConfig):
 
     def ready(self) -> None:
         from qinqing.core.context_processors import NAVIGATION
-        from qinqing.medinsure import access_rules, case_types
+        from qinqing.medinsure import access_rules, case_types, figures
 
         access_rules.install()
         case_types.register()
+        figures.register()
         NAVIGATION.append(("清廉医保", "medinsure-findings", "medinsure.view_finding"))
         _register_audit()
 
