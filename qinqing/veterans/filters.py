@@ -142,11 +142,11 @@ class PaymentFilter(ListFilter):
         return rows
 
     @property
-    def year(self) -> int:
+    def chosen_year(self) -> int:
         return (self.cleaned_data.get("year") if self.is_valid() else None) or default_year()
 
     def eligible(self):
-        rows = access.visible(Eligibility, self.actor).filter(year=self.year)
+        rows = access.visible(Eligibility, self.actor).filter(year=self.chosen_year)
         if self.is_valid() and self.cleaned_data["station"]:
             rows = rows.filter(station_id=self.cleaned_data["station"])
         return rows.select_related("person", "station").order_by("station__name", "person__name")

@@ -18,7 +18,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Least, TruncMonth
 from django.utils import timezone
 
 from qinqing.cases.services import do_claim, do_open_case
@@ -301,28 +301,23 @@ def payment_rates(eligible, payments) -> dict:
     """
     paid = payments.filter(person_id=OuterRef("person_id"), year=OuterRef("year"))
     on_time = paid.filter(paid_on__lte=OuterRef("due_on"))
-    amount = paid.values("person_id").annotate(total=Sum("amount")).values("total")[:1]
+    # One payment per person and year (a constraint): its amount, capped at what was due.
+    amount = Subquery(paid.values("amount")[:1], output_field=MONEY)
     rows = eligible.annotate(
         is_paid=Exists(paid),
         is_on_time=Exists(on_time),
-        paid_amount=Coalesce(Subquery(amount, output_field=MONEY), Decimal(0), output_field=MONEY),
+        # NULL-safe on both databases (PostgreSQL's LEAST skips NULLs, SQLite's MIN does not).
+        counted=Least(
+            Coalesce(amount, Decimal(0), output_field=MONEY), F("amount_due"), output_field=MONEY
+        ),
     )
     figures = rows.aggregate(
         eligible=Count("pk"),
         paid=Count("pk", filter=Q(is_paid=True)),
         on_time=Count("pk", filter=Q(is_on_time=True)),
         due=Coalesce(Sum("amount_due"), Decimal(0), output_field=MONEY),
+        paid_amount=Coalesce(Sum("counted"), Decimal(0), output_field=MONEY),
     )
-    # Amount counted towards 优待额: what was paid, capped at what was due.
-    capped = rows.filter(is_paid=True).aggregate(
-        paid_amount=Coalesce(Sum("paid_amount"), Decimal(0), output_field=MONEY),
-        over=Coalesce(
-            Sum(F("paid_amount") - F("amount_due"), filter=Q(paid_amount__gt=F("amount_due"))),
-            Decimal(0),
-            output_field=MONEY,
-        ),
-    )
-    figures["paid_amount"] = capped["paid_amount"] - capped["over"]
 
     def rate(numerator, denominator):
         return round(float(numerator) * 100 / float(denominator), 1) if denominator else None

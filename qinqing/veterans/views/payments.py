@@ -29,7 +29,7 @@ LISTS = {
 @permission_required("veterans.view_payment", raise_exception=True)
 def payments(request):
     filters, paid, status = filtered(request, PaymentFilter)
-    year = filters.year
+    year = filters.chosen_year
     eligible = filters.eligible()
     show = request.GET.get("show", "")
     rate, part = request.GET.get("rate", ""), request.GET.get("part", "num")
