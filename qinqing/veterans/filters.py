@@ -99,7 +99,7 @@ class ClaimFilter(ListFilter):
     def base(self, actor):
         return (
             Wish.objects.filter(case__claimed_by=actor)
-            .select_related("case__state", "station")
+            .select_related("case__state", "case__case_type", "station")
             .order_by("-pk")
         )
 

@@ -59,7 +59,8 @@ def do_record_visit(actor: User, data) -> VisitReach:
         raise InvalidInput.from_form(form)
     values = form.cleaned_data
     record = _visible_record(actor, values["record"])
-    with transaction.atomic(), audit.acting_as(actor):
+    # Each write names its actor itself: the audit actor context does not nest.
+    with transaction.atomic():
         visit = core_services.do_record_visit(
             actor,
             {
@@ -68,14 +69,15 @@ def do_record_visit(actor: User, data) -> VisitReach:
                 "notes": values["notes"],
             },
         )
-        reach = VisitReach.objects.create(
-            visit=visit,
-            station=record.station,
-            people_reached=values["people_reached"],
-            visited_on=timezone.localtime(visit.visited_at).date(),
-        )
+        with audit.acting_as(actor):
+            reach = VisitReach.objects.create(
+                visit=visit,
+                station=record.station,
+                people_reached=values["people_reached"],
+                visited_on=timezone.localtime(visit.visited_at).date(),
+            )
         if values.get("wish_title"):
-            _open_wish(
+            open_wish(
                 actor,
                 record,
                 values["wish_title"],
@@ -94,8 +96,8 @@ def do_record_wish(actor: User, data) -> Wish:
         raise InvalidInput.from_form(form)
     values = form.cleaned_data
     record = _visible_record(actor, values["record"])
-    with transaction.atomic(), audit.acting_as(actor):
-        return _open_wish(actor, record, values["title"], values["value"], values["story"])
+    with transaction.atomic():
+        return open_wish(actor, record, values["title"], values["value"], values["story"])
 
 
 def _visible_record(actor: User, pk) -> ServiceRecord:
@@ -110,7 +112,8 @@ def _visible_record(actor: User, pk) -> ServiceRecord:
     return record
 
 
-def _open_wish(actor, record, title, value, story, visit=None) -> Wish:
+def open_wish(actor, record, title, value, story, visit=None, now=None) -> Wish:
+    """The wish and its case (征集), for a record the caller has checked; inside a transaction."""
     _require(actor, "veterans.add_wish")
     case = do_open_case(
         actor,
@@ -120,16 +123,18 @@ def _open_wish(actor, record, title, value, story, visit=None) -> Wish:
         description=story,
         visit=visit,
         routed=True,
+        now=now,
     )
-    return Wish.objects.create(
-        case=case,
-        record=record,
-        station=record.station,
-        title=title,
-        value=value,
-        story=story,
-        visit=visit,
-    )
+    with audit.acting_as(actor):
+        return Wish.objects.create(
+            case=case,
+            record=record,
+            station=record.station,
+            title=title,
+            value=value,
+            story=story,
+            visit=visit,
+        )
 
 
 def do_register_claimant(data) -> Claimant:
@@ -179,9 +184,17 @@ def wall_wishes():
     """Published wishes whose veteran agreed to be shown (nothing else reaches the wall)."""
     return (
         Wish.objects.filter(case__state__code="published", record__wall_consent=True)
-        .select_related("record__person", "station__region")
+        .select_related("record__person", "station__region", "station__parent")
         .order_by("-published_at", "-pk")
     )
+
+
+def town_of(station: Station) -> str:
+    """The town (乡镇、街道) a station serves: its region's name, or its town station's."""
+    if station.region.level == "town":
+        return station.region.name
+    town = station.parent if station.level == StationLevel.VILLAGE and station.parent else station
+    return town.name.removesuffix("退役军人服务站")
 
 
 def wall_label(wish: Wish) -> str:
@@ -191,11 +204,7 @@ def wall_label(wish: Wish) -> str:
     if record.wall_show_age:
         parts.append(f"{record.person.age}岁")
     if record.wall_show_town:
-        region = wish.station.region
-        while region is not None and region.level not in {"town"}:
-            region = region.parent
-        if region is not None:
-            parts.append(region.name)
+        parts.append(town_of(wish.station))
     return "，".join(parts)
 
 
