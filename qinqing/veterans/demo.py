@@ -366,26 +366,25 @@ def wishes(ctx: DemoContext) -> None:
         .order_by("pk")
     )
     chosen = rng.sample(others, FULFILLED + 30)
-    # (how many, the last step reached)
+    history, current = chosen[: FULFILLED - 5], chosen[FULFILLED - 5 :]
+    # The year's history of fulfilled wishes, back-filled in bulk as the engine records it.
+    _backfill(ctx, history, staff, holders, rng)
+    # 蔡老's hearing aid and the wishes still under way go through the engine itself.
     plan = [(cai_record, "thanked", 300)]
     stops = (
-        ["thanked"] * 60
-        + ["confirmed"] * (FULFILLED - 61 - 4)
-        + ["fulfilled"] * 4
+        ["fulfilled"] * 4
         + ["claimed"] * 5
-        + ["published"] * 12
+        + ["published"] * 10
         + ["verified"] * 3
-        + ["collected"] * 6
-        + ["declined"] * 4
+        + ["collected"] * 5
+        + ["declined"] * 3
     )
-    for record, stop in zip(chosen, stops, strict=False):
-        plan.append((record, stop, rng.randint(20, 330)))
+    for record, stop in zip(current, stops, strict=False):
+        plan.append((record, stop, rng.randint(2, 9)))
     with silenced():
         for number, (record, stop, days_ago) in enumerate(plan):
             title, value = ("助听器", 860) if record.pk == cai_record.pk else rng.choice(WISHES)
             start = ctx.local_datetime(ctx.days_before(days_ago), datetime.time(9, 30))
-            if stop in {"collected", "verified", "published", "claimed", "fulfilled"}:
-                start = ctx.local_datetime(ctx.days_before(rng.randint(2, 9)), datetime.time(10))
             wish = services.open_wish(
                 staff,
                 record,
@@ -395,7 +394,7 @@ def wishes(ctx: DemoContext) -> None:
                 visit=cai_visit if record.pk == cai_record.pk else None,
                 now=start,
             )
-            _advance(wish, stop, staff, holders[number % len(holders)], start, rng, cai)
+            _advance(wish, stop, staff, holders[number % len(holders)], start, rng)
     figures = services.wish_figures(Wish.objects.all())
     ctx.count("微心愿（征集）", figures["collected"])
     ctx.count("微心愿（圆梦）", figures["fulfilled"])
@@ -413,7 +412,7 @@ REACHED = {
 }
 
 
-def _advance(wish, stop, staff, holder, start, rng, cai) -> None:
+def _advance(wish, stop, staff, holder, start, rng) -> None:
     case = wish.case
     at = start
     if stop == "declined":
@@ -437,6 +436,120 @@ def _advance(wish, stop, staff, holder, start, rng, cai) -> None:
                 channel = rng.choice(["phone", "visit", "family"])
                 do_transition(staff, case, code, values={"channel": channel}, now=at)
         case.refresh_from_db()
+
+
+def _backfill(ctx, records, staff, holders, rng) -> None:
+    """Closed wishes of the past year: cases, their events (with the photo) and wishes, in bulk.
+
+    Each carries what the engine would have written for 征集 → 核查 → 发布 → 认领 → 圆梦
+    → 确认 (→ 致谢): the state, the claim, the phase times and one event per step.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.storage import default_storage
+
+    from qinqing.cases.models import Case, CaseAttachment, CaseEvent, CaseType, State
+
+    case_type = CaseType.objects.get(code="veteran_wish")
+    states = {s.code: s for s in State.objects.filter(workflow_id=case_type.workflow_id)}
+    claimant_type = ContentType.objects.get_for_model(Claimant)
+    claimant_of = dict(Claimant.objects.values_list("user_id", "pk"))
+    stored = default_storage.save("cases/demo/圆梦照片.png", photo())
+    labels = {
+        "verify": "核查通过",
+        "publish": "发布",
+        "claim": "认领",
+        "fulfil": "圆梦",
+        "confirm": "确认圆梦",
+        "thank": "致谢",
+    }
+    flow = [
+        ("open", None, "collected"),
+        ("verify", "collected", "verified"),
+        ("publish", "verified", "published"),
+        ("claim", "published", "claimed"),
+        ("fulfil", "claimed", "fulfilled"),
+        ("confirm", "fulfilled", "confirmed"),
+        ("thank", "confirmed", "thanked"),
+    ]
+    cases, steps, wishes = [], [], []
+    for index, record in enumerate(records):
+        holder = holders[index % len(holders)]
+        thanked = index % 5 != 0
+        created = ctx.local_datetime(ctx.days_before(rng.randint(40, 350)), datetime.time(9, 30))
+        times, at = [], created
+        for _ in flow[: 7 if thanked else 6]:
+            times.append(at)
+            at = at + datetime.timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 6))
+        last = flow[len(times) - 1][2]
+        title, value = rng.choice(WISHES)
+        cases.append(
+            Case(
+                number=f"XY{created:%Y}9{index:06d}",
+                case_type=case_type,
+                state=states[last],
+                kind=states[last].kind,
+                version=len(times) - 1,
+                title=f"微心愿：{title}",
+                region=record.station.region,
+                created_by=staff,
+                created_at=created,
+                claimed_by=holder,
+                claimed_at=times[3],
+                claimant_type=claimant_type,
+                claimant_id=claimant_of[holder.pk],
+                replied_at=times[4],
+                closed_at=times[5],
+                state_entered_at=times[-1],
+            )
+        )
+        steps.append((times, holder))
+        wishes.append((record, title, value, times))
+    with ctx.acting():
+        made = Case.objects.bulk_create(cases)
+        events = []
+        for case, (times, holder) in zip(made, steps, strict=True):
+            for (code, source, target), at in zip(flow, times, strict=False):
+                actor = holder if code in {"claim", "fulfil"} else staff
+                data = {}
+                if code == "verify":
+                    data = {"genuine": True}
+                elif code == "confirm":
+                    data = {"channel": rng.choice(["phone", "visit", "family"])}
+                events.append(
+                    CaseEvent(
+                        case=case,
+                        transition=code,
+                        label=labels.get(code, "登记"),
+                        from_state=states[source] if source else None,
+                        to_state=states[target],
+                        actor=actor,
+                        created_at=at,
+                        note="已送到老人家中" if code == "fulfil" else "",
+                        data=data,
+                    )
+                )
+        events = CaseEvent.objects.bulk_create(events, batch_size=1000)
+        CaseAttachment.objects.bulk_create(
+            [
+                CaseAttachment(event=event, file=stored, name="圆梦照片.png")
+                for event in events
+                if event.transition == "fulfil"
+            ]
+        )
+        Wish.objects.bulk_create(
+            [
+                Wish(
+                    case=case,
+                    record=record,
+                    station=record.station,
+                    title=title,
+                    value=Decimal(value),
+                    published_at=times[2],
+                    fulfilled_at=times[4],
+                )
+                for case, (record, title, value, times) in zip(made, wishes, strict=True)
+            ]
+        )
 
 
 @demo_step("veterans.allowances", after=["veterans.records"])

@@ -180,3 +180,17 @@ def test_bad_filter_values_are_refused_with_their_label(world):
     client = client_for(world["centre"])
     page = client.get("/veterans/visits/?month=2026-13")
     assert page.status_code == 400 and "月份" in page.content.decode()
+
+
+def test_the_cockpit_figures_come_from_the_records(world, claimants):
+    from qinqing.veterans import indicators
+
+    wish = publish(world, record_wish(world))
+    services.do_claim_wish(claimants["enterprise"].user, wish)
+    figures = indicators.figures(world["centre"], year=2026)
+    assert figures["wishes_collected"] == 1 and figures["wishes_claimed"] == 1
+    assert figures["visits"] == 1 and figures["people_reached"] == 3
+    assert figures["claimants_by_kind"] == {"enterprise": 1, "group": 1, "individual": 1}
+    assert figures["coverage"] is None  # no eligible list for the year yet
+    outsider = indicators.figures(world["villager"], year=2026)
+    assert outsider["wishes_collected"] == 0  # 蔡老 belongs to the town station
