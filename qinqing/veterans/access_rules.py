@@ -1,9 +1,9 @@
 """Who may do what in veterans' services, and which records each user sees — in one place.
 
 Station scoping is one rule (``station_q``): admins and leaders see every
-station; staff assigned to stations see those and the stations under them
-(a village worker their village), other staff the stations in their regions; everyone else
-sees none. Every other record is scoped through its station.
+station; staff see the stations they are assigned to (管理后台 → 服务站 → 工作人员)
+and the stations under them; everyone else sees none. Every other record is
+scoped through its station.
 """
 
 from django.db.models import Q
@@ -42,9 +42,10 @@ ROLE_PERMISSIONS = {
 def station_q(user, path: str = "") -> Q:
     """The stations ``user`` works for, at ``path`` ("" for Station itself).
 
-    Staff assigned to stations see those stations and the stations under them
-    (a village worker their village, a town station its villages); staff with no
-    assignment see the stations in their regions.
+    Staff see the stations they are assigned to and the stations under them (the
+    county centre every station, a town station its villages, a village worker
+    their village). One condition with no query of its own: it runs inside every
+    case list's query (the wish type's case visibility).
     """
     from qinqing.veterans.models import Station
 
@@ -53,14 +54,12 @@ def station_q(user, path: str = "") -> Q:
         return access.EVERYTHING
     if user.role not in {Role.STAFF, Role.HANDLER}:
         return access.NOTHING
-    assigned = list(Station.objects.filter(staff=user).values_list("pk", flat=True))
-    if assigned:
-        return (
-            Q(**{f"{prefix}pk__in": assigned})
-            | Q(**{f"{prefix}parent_id__in": assigned})
-            | Q(**{f"{prefix}parent__parent_id__in": assigned})
-        )
-    return access.region_q(user, f"{prefix}region")
+    assigned = Station.objects.filter(staff=user).values("pk")
+    return (
+        Q(**{f"{prefix}pk__in": assigned})
+        | Q(**{f"{prefix}parent_id__in": assigned})
+        | Q(**{f"{prefix}parent__parent_id__in": assigned})
+    )
 
 
 def _wishes(user) -> Q:

@@ -83,7 +83,8 @@ def payments(request):
             "base_filters": query_string(request, show="", rate="", part=""),
             "standards": AllowanceStandard.objects.filter(year=year),
             "years": sorted(
-                set(Payment.objects.values_list("year", flat=True))
+                {year}
+                | set(Payment.objects.values_list("year", flat=True))
                 | set(AllowanceStandard.objects.values_list("year", flat=True)),
                 reverse=True,
             ),
