@@ -131,7 +131,8 @@ class EligibilityRows(_KeyedRows):
         amount = row.values.get("amount_due") or (standard.amount if standard else None)
         if category and standard is None and "category" not in row.failed:
             problems["category"] = [f"{self.year}年该类别未设置优待金标准"]
-        if problems or found is None:
+        # A cell that could not be read is reported by the framework already.
+        if problems or found is None or row.failed:
             return None, problems
         return (
             Eligibility(
@@ -174,7 +175,7 @@ class PaymentRows(_KeyedRows):
         for name in ("amount", "paid_on"):
             if row.values.get(name) is None and name not in row.failed:
                 problems[name] = ["必填"]
-        if problems or found is None:
+        if problems or found is None or row.failed:
             return None, problems
         return (
             Payment(

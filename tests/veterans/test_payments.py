@@ -139,3 +139,60 @@ def test_a_town_worker_sees_only_the_payments_of_their_stations(year_2026, regio
     assert access.visible(Payment, w["villager"]).get().person.name == "沈阿根"
     assert access.visible(Payment, w["worker"]).count() == 2  # the town sees its villages
     assert ServiceRecord.objects.count() == 2
+
+
+def test_the_eligible_list_can_be_imported_replacing_the_year(year_2026):
+    w = year_2026
+    content = "\n".join(
+        [
+            "身份证号,姓名,优抚类别,应发金额（元）",
+            f"{w['record'].person.id_number},蔡老,退役士兵,1500",
+            f"{w['neighbour'].id_number},沈阿根,,",
+        ]
+    ).encode()
+    job = importing.do_start_import(
+        w["centre"],
+        kind="veteran-eligibility",
+        filename="名单.csv",
+        content=content,
+        params={"year": 2026},
+    )
+    assert job.status == "succeeded", job.errors
+    listed = {e.person.name: e.amount_due for e in Eligibility.objects.filter(year=2026)}
+    assert listed == {"蔡老": Decimal("1500.00"), "沈阿根": Decimal("3000.00")}
+
+
+def test_an_eligible_list_with_an_unknown_category_is_refused_whole(year_2026):
+    w = year_2026
+    content = f"身份证号,优抚类别\n{w['record'].person.id_number},志愿者\n".encode()
+    job = importing.do_start_import(
+        w["centre"],
+        kind="veteran-eligibility",
+        filename="名单.csv",
+        content=content,
+        params={"year": 2026},
+    )
+    assert job.status != "succeeded"
+    assert any("优抚类别应为" in e["message"] for e in job.errors)
+    assert Eligibility.objects.filter(year=2026).count() == 2  # the derived list stays
+
+
+def test_importing_only_the_good_rows_of_a_bank_file_keeps_the_bad_ones_out(year_2026):
+    from qinqing.core.models.imports import ImportMode
+
+    w = year_2026
+    job = importing.do_start_import(
+        w["centre"],
+        kind="veteran-payments",
+        filename="回盘.csv",
+        content=bank_file(
+            [
+                (w["record"].person.id_number, "蔡老", "1200", "2026-03-20", ""),
+                (w["neighbour"].id_number, "沈阿根", "3000", "三月", ""),
+            ]
+        ),
+        mode=ImportMode.VALID_ONLY,
+        params={"year": 2026},
+    )
+    assert [p.person.name for p in Payment.objects.all()] == ["蔡老"]
+    assert any(e["row"] == 3 and "日期格式" in e["message"] for e in job.errors)
