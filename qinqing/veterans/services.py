@@ -13,6 +13,7 @@ from django.db.models import (
     DurationField,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -239,9 +240,8 @@ def not_visited(records, today: datetime.date | None = None, days: int | None = 
 
 
 def with_last_visit(records):
-    """Each service record with the date of its person's latest 走访慰问."""
-    last = VisitReach.objects.filter(visit__person_id=OuterRef("person_id")).order_by("-visited_on")
-    return records.annotate(last_visit=Subquery(last.values("visited_on")[:1]))
+    """Each service record with the date of its person's latest 走访慰问 (one grouped join)."""
+    return records.annotate(last_visit=Max("person__visits__veteran_reach__visited_on"))
 
 
 def wish_figures(wishes) -> dict:
