@@ -17,7 +17,7 @@ from django.db.models import Sum
 
 from qinqing.cases.services import do_transition
 from qinqing.core import crypto
-from qinqing.core.demo import DemoContext, demo_step
+from qinqing.core.demo import DemoContext, data, demo_step
 from qinqing.core.demo.registry import AccountRow
 from qinqing.core.models import Person, Role, User, Visit
 from qinqing.core.notifications.services import silenced
@@ -52,6 +52,8 @@ TOWNS = [
 ]
 VILLAGE_WORDS = "丰农新和光明华联星民安兴胜利红建永平福庆乐金"
 VISITS, PEOPLE_REACHED = 14_400, 65_000
+# Entitled persons added beside the core demo's 64 veterans (8 per station).
+EXTRA_PEOPLE = 1040
 FULFILLED = 112
 WISHES = [
     ("助听器", 860),
@@ -168,15 +170,16 @@ def records(ctx: DemoContext) -> None:
     baibu = [s for s in all_stations if s.region_id == ctx.regions["baibu"].pk]
     town = next(s for s in baibu if s.level == StationLevel.TOWN)
     people = list(ctx.people["veterans"])
-    per_station = 8
-    numbers = []
-    for index, station in enumerate(all_stations):
-        for slot in range(per_station):
-            birth = datetime.date(rng.randint(1938, 2000), rng.randint(1, 12), rng.randint(1, 28))
-            numbers.append(
-                (station, make_id_number("330424", birth, 600 + (index * 8 + slot) % 400))
-            )
-    hashes = {crypto.lookup_hash(n): n for _, n in numbers}
+    per_station = EXTRA_PEOPLE // len(all_stations)
+    numbers, used = [], set()
+    for station in all_stations:
+        for _ in range(per_station):
+            # Mostly veterans (men); families of martyrs and servicemen include women.
+            name = _name(rng, men_only=rng.random() < 0.8)
+            female = any(char in data.FEMININE for char in name[1:])
+            birth = datetime.date(rng.randint(1940, 2000), rng.randint(1, 12), rng.randint(1, 28))
+            numbers.append((station, _id_number(rng, birth, female, used), name))
+    hashes = {crypto.lookup_hash(n): n for _, n, _given in numbers}
     found = {
         hashes[h]: pk
         for h, pk in Person.objects.filter(id_number_hash__in=list(hashes)).values_list(
@@ -184,13 +187,13 @@ def records(ctx: DemoContext) -> None:
         )
     }
     new_people = []
-    for station, number in numbers:
+    for station, number, name in numbers:
         if number in found:
             continue
         found[number] = None
         new_people.append(
             Person(
-                name=make_name(rng),
+                name=name,
                 id_number=number,
                 id_number_hash=crypto.lookup_hash(number),
                 gender=id_number_gender(number),
@@ -221,7 +224,7 @@ def records(ctx: DemoContext) -> None:
         )
         rows.append(_record(rng, person.pk, station, person.pk == cai.pk))
         have.add(person.pk)
-    for station, number in numbers:
+    for station, number, _given in numbers:
         pk = by_number[number]
         if pk not in have:
             rows.append(_record(rng, pk, station, False))
@@ -229,6 +232,25 @@ def records(ctx: DemoContext) -> None:
     with ctx.acting():
         ServiceRecord.objects.bulk_create(rows)
     ctx.count("优抚对象", ServiceRecord.objects.count())
+
+
+def _name(rng, men_only: bool) -> str:
+    """A name that reads as the person's gender, as the core demo's people do."""
+    while True:
+        name = make_name(rng)
+        if not men_only or not any(char in data.FEMININE for char in name[1:]):
+            return name
+
+
+def _id_number(rng, birth: datetime.date, female: bool, used: set) -> str:
+    while True:
+        sequence = rng.randrange(1000)
+        if (sequence % 2 == 0) != female:  # odd for men, even for women
+            sequence = (sequence + 1) % 1000
+        number = make_id_number("330424", birth, sequence)
+        if number not in used:
+            used.add(number)
+            return number
 
 
 def _record(rng, person_id, station, is_cai) -> ServiceRecord:
