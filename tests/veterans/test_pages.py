@@ -13,11 +13,13 @@ XLSX = "application/vnd.openxmlformats"
 def test_the_public_wall_needs_no_login_and_leaks_no_name_id_phone_or_address(world, client):
     wish = publish(world, record_wish(world))
     person = world["record"].person
+    person.name = "蔡金法"  # his full name; the wall shows only the agreed 称呼 “蔡老”
+    person.save()
     html = client.get("/veterans/wall/").content.decode()
     assert "助听器" in html
     assert "蔡老，73岁，百步镇" in html
     for secret in (
-        person.name + "头",  # never a full name beyond the agreed 称呼
+        "蔡金法",
         person.id_number,
         person.id_number[-4:] + "<",
         person.phone,
@@ -194,3 +196,13 @@ def test_the_cockpit_figures_come_from_the_records(world, claimants):
     assert figures["coverage"] is None  # no eligible list for the year yet
     outsider = indicators.figures(world["villager"], year=2026)
     assert outsider["wishes_collected"] == 0  # 蔡老 belongs to the town station
+
+
+def test_the_engines_kpi_page_counts_wishes_by_stage(world, claimants):
+    wish = publish(world, record_wish(world))
+    services.do_claim_wish(claimants["group"].user, wish)
+    record_wish(world, title="棉被")
+    page = client_for(world["centre"]).get("/cases/kpis/?group_by=case_type")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "征集心愿" in html and "圆梦心愿" in html and "认领率" in html
