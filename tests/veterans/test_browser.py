@@ -66,7 +66,7 @@ def test_a_wish_from_a_visit_to_the_veterans_confirmation_on_phones(
     company = open_page("phone")
     company.goto(f"{url}/veterans/wall/")
     card = company.locator("section.wish", has_text="助听器")
-    assert "蔡老，73岁，百步镇" in card.inner_text()
+    assert f"蔡老，{world['record'].person.age}岁，百步镇" in card.inner_text()
     fits(company)
     shoot(company, "wall-phone")
     card.get_by_role("link", name="注册后认领").click()
