@@ -162,6 +162,19 @@ def stations(ctx: DemoContext) -> None:
     ctx.count("退役军人服务中心（站）", Station.objects.count())
 
 
+def plan_people(rng) -> list[tuple[str, str]]:
+    """(ID number, name) of the entitled persons added beside the core demo's veterans,
+    8 per station in station order; the same on every run for the step's generator."""
+    people, used = [], set()
+    for _ in range(EXTRA_PEOPLE):
+        # Mostly veterans (men); families of martyrs and servicemen include women.
+        name = _name(rng, men_only=rng.random() < 0.8)
+        female = any(char in data.FEMININE for char in name[1:])
+        birth = datetime.date(rng.randint(1940, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        people.append((_id_number(rng, birth, female, used), name))
+    return people
+
+
 @demo_step("veterans.records", after=["veterans.stations", "core.people"])
 def records(ctx: DemoContext) -> None:
     """Service records: the core demo's veterans, and ~8 more per station (bulk)."""
@@ -170,15 +183,12 @@ def records(ctx: DemoContext) -> None:
     baibu = [s for s in all_stations if s.region_id == ctx.regions["baibu"].pk]
     town = next(s for s in baibu if s.level == StationLevel.TOWN)
     people = list(ctx.people["veterans"])
+    planned = plan_people(rng)
     per_station = EXTRA_PEOPLE // len(all_stations)
-    numbers, used = [], set()
-    for station in all_stations:
-        for _ in range(per_station):
-            # Mostly veterans (men); families of martyrs and servicemen include women.
-            name = _name(rng, men_only=rng.random() < 0.8)
-            female = any(char in data.FEMININE for char in name[1:])
-            birth = datetime.date(rng.randint(1940, 2000), rng.randint(1, 12), rng.randint(1, 28))
-            numbers.append((station, _id_number(rng, birth, female, used), name))
+    numbers = [
+        (all_stations[index // per_station], number, name)
+        for index, (number, name) in enumerate(planned)
+    ]
     hashes = {crypto.lookup_hash(n): n for _, n, _given in numbers}
     found = {
         hashes[h]: pk
@@ -356,14 +366,15 @@ def claimants(ctx: DemoContext) -> None:
                     user=user, kind=kind, name=name, phone=f"1395730{index:04d}"
                 )
         ctx.users[username] = user
-    row = AccountRow(
-        username="aixin",
-        role="认领方（爱心企业）",
-        name=CLAIMANTS[0][1],
-        scope="心愿墙认领、我的认领",
-        password=ctx.password,
-    )
-    ctx.accounts = [r for r in ctx.accounts if r.username != "aixin"] + [row]
+        ctx.accounts = [r for r in ctx.accounts if r.username != username] + [
+            AccountRow(
+                username=username,
+                role=f"认领方（{ClaimantKind(kind).label}）",
+                name=name,
+                scope="心愿墙认领、我的认领",
+                password=ctx.password,
+            )
+        ]
     ctx.count("微心愿认领方", Claimant.objects.count())
 
 
