@@ -5,9 +5,11 @@ from qinqing.core.api.base import build_api
 from qinqing.enterprise.api import router as enterprise_router
 from qinqing.investment.api import router as investment_router
 from qinqing.medinsure.api import router as medinsure_router
+from qinqing.veterans.api import router as veterans_router
 
 api = build_api()
 api.add_router("/", cases_router)
 api.add_router("/", enterprise_router)
 api.add_router("/", investment_router)
 api.add_router("/", medinsure_router)
+api.add_router("/", veterans_router)

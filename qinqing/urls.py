@@ -18,5 +18,6 @@ urlpatterns = [
     path("cockpit/", include("qinqing.cockpit.urls")),
     path("investment/", include("qinqing.investment.urls")),
     path("medinsure/", include("qinqing.medinsure.urls")),
+    path("veterans/", include("qinqing.veterans.urls")),
     path("", include("qinqing.core.urls")),
 ]

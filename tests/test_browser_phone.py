@@ -53,6 +53,14 @@ LIST_PAGES = [
     "investment-tasks",
     "medinsure-findings",
     "medinsure-batches",
+    "veterans-people",
+    "veterans-visits",
+    "veterans-wishes",
+    "veterans-stations",
+    "veterans-payments",
+    "veterans-claims",
+    "veterans-mine",
+    "veterans-wall",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
 CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}

@@ -88,8 +88,11 @@ def test_the_other_scenario_towns_have_their_enterprises(demo_output, db):
 
 
 def test_every_id_number_and_credit_code_passes_the_validators(demo_output, db):
+    from qinqing.veterans.demo import EXTRA_PEOPLE
+
     people = list(Person.objects.select_related("region"))
-    assert len(people) == 200
+    # About 200 residents, and the entitled persons of 海盐's 130 veterans' stations.
+    assert len(people) == 200 + EXTRA_PEOPLE
     for person in people:
         assert validate_id_number(person.id_number) == person.id_number
         assert person.id_number[:6] == person.region.code[:6]  # issued in their county
@@ -170,7 +173,7 @@ def test_only_the_staff_member_granted_it_sees_full_personal_numbers(demo_output
 
 
 def test_the_resident_account_is_cai_the_73_year_old_veteran_of_baibu(demo_output, db):
-    resident = User.objects.get(role=Role.RESIDENT)
+    resident = User.objects.get(role=Role.RESIDENT, person__isnull=False)  # not a claimant
     cai = resident.person
 
     assert cai.name.startswith("蔡")
@@ -252,6 +255,10 @@ def test_the_data_is_the_same_on_every_run(demo_output, db):
 
     assert planned == planned_again
     numbers = {spec.id_number for group in planned.values() for spec in group}
+    # and the entitled persons of 海盐's veterans' stations (the veterans module's plan)
+    from qinqing.veterans.demo import plan_people
+
+    numbers |= {number for number, _name in plan_people(ctx.rng("veterans.records"))}
     assert {p.id_number for p in Person.objects.all()} == numbers
     codes = {
         spec.credit_code

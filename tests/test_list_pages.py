@@ -228,6 +228,89 @@ def add_claim_batch(n, ctx):
         lines_file="l.csv",
         status="done",
         created_by=ctx["users"]["staff"],
+def _veteran_station(ctx):
+    from qinqing.veterans.models import Station
+
+    station, _ = Station.objects.get_or_create(
+        name="百步镇退役军人服务站", level="town", region=ctx["regions"]["baibu"]
+    )
+    return station
+
+
+def add_veteran(n, ctx):
+    from qinqing.veterans.models import ServiceRecord
+
+    person = Person.objects.create(
+        name=f"百步老兵{n}",
+        id_number=make_id_number("330424", datetime.date(1950, 5, 6), 300 + n),
+        region=ctx["regions"]["baibu"],
+    )
+    return ServiceRecord.objects.create(
+        person=person, category="retired_soldier", station=_veteran_station(ctx), wall_consent=True
+    )
+
+
+def add_veteran_visit(n, ctx):
+    from qinqing.veterans.models import VisitReach
+
+    record = add_veteran(n, ctx)
+    visit = Visit.objects.create(
+        visited_at=timezone.now() - datetime.timedelta(days=40 * n),
+        visitor=ctx["users"]["admin"],
+        person=record.person,
+        region=ctx["regions"]["baibu"],
+        notes="走访慰问",
+    )
+    VisitReach.objects.create(
+        visit=visit, station=record.station, people_reached=n, visited_on=visit.visited_at.date()
+    )
+
+
+def add_wish(n, ctx):
+    from qinqing.cases.services import do_transition
+    from qinqing.veterans import services
+
+    record = add_veteran(n, ctx)
+    admin = ctx["users"]["admin"]
+    wish = services.open_wish(admin, record, f"心愿{n}", 100 + n, "")
+    do_transition(admin, wish.case, "verify", values={"genuine": "true"})
+    do_transition(admin, wish.case, "publish")
+    return wish
+
+
+def add_claimed_wish(n, ctx):
+    from qinqing.cases.services import do_claim
+    from qinqing.veterans.models import Claimant
+
+    wish = add_wish(n, ctx)
+    claimant = Claimant.objects.get_or_create(
+        user=ctx["users"]["resident"],
+        defaults={"kind": "individual", "name": "爱心人士", "phone": "13911112222"},
+    )[0]
+    from qinqing.cases.models import CaseType
+
+    CaseType.objects.filter(code="veteran_wish").update(max_open_claims=None)
+    do_claim(claimant.user, wish.case)
+
+
+def add_veteran_payment(n, ctx):
+    from qinqing.veterans.models import Eligibility, Payment
+
+    record = add_veteran(n, ctx)
+    Eligibility.objects.create(
+        year=2026,
+        person=record.person,
+        station=record.station,
+        category=record.category,
+        amount_due=1200,
+        due_on=datetime.date(2026, 3, 31),
+    )
+    Payment.objects.create(
+        year=2026,
+        person=record.person,
+        station=record.station,
+        amount=1200 - n,
+        paid_on=datetime.date(2026, 3, 1),
     )
 
 
@@ -262,6 +345,15 @@ PAGES = [
     ("/investment/tasks/", "staff", add_key_task, 18),
     ("/medinsure/findings/", "staff", add_finding, 7),
     ("/medinsure/batches/", "staff", add_claim_batch, 9),
+    ("/veterans/people/", "admin", add_veteran, 8),
+    ("/veterans/people/?not_visited=1", "admin", add_veteran, 9),
+    ("/veterans/visits/", "admin", add_veteran_visit, 9),
+    ("/veterans/wishes/", "admin", add_wish, 7),
+    ("/veterans/wall/", "admin", add_wish, 8),
+    ("/veterans/claims/", "resident", add_claimed_wish, 6),
+    ("/veterans/stations/", "admin", add_veteran_visit, 9),
+    ("/veterans/payments/?year=2026", "admin", add_veteran_payment, 13),
+    ("/veterans/payments/?year=2026&show=wrong_amount", "admin", add_veteran_payment, 13),
 ]
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "qinqing.cockpit",  # last: it reads every service module's declarations
     "qinqing.investment",
     "qinqing.medinsure",
+    "qinqing.veterans",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,11 @@ for _kind, _limits in json.loads(os.environ.get("QINQING_IMPORT_LIMITS") or "{}"
 # A running import whose heartbeat is older than this is taken to have lost its worker.
 # The day the demo data is built around (YYYY-MM-DD); empty means the day it is loaded.
 QINQING_DEMO_DATE = os.environ.get("QINQING_DEMO_DATE", "")
+# Veterans' micro-wishes: days a claimant has to fulfil a wish before it returns to the
+# wall (the initial claim window; administrators tune it per state afterwards), and how
+# many open claims one claimant may hold.
+QINQING_VETERANS_CLAIM_DAYS = int(os.environ.get("QINQING_VETERANS_CLAIM_DAYS", "14"))
+QINQING_VETERANS_MAX_OPEN_CLAIMS = int(os.environ.get("QINQING_VETERANS_MAX_OPEN_CLAIMS", "3"))
 QINQING_IMPORT_LEASE_SECONDS = int(os.environ.get("QINQING_IMPORT_LEASE_SECONDS", "600"))
 QINQING_IMPORT_RETRIES = int(os.environ.get("QINQING_IMPORT_RETRIES", "2"))
 # "拿地即开工": the four certificates and the construction start within this many days

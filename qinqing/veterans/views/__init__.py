@@ -1,0 +1,1 @@
+"""Pages of veterans' services: the public wish wall, claimants, veterans and station staff."""
