@@ -8,11 +8,12 @@ class VeteransConfig(AppConfig):
 
     def ready(self) -> None:
         from qinqing.core.context_processors import NAVIGATION
-        from qinqing.veterans import access_rules, case_types, import_kinds
+        from qinqing.veterans import access_rules, case_types, figures, import_kinds
 
         access_rules.install()
         case_types.register()
         import_kinds.register()
+        figures.register()
         NAVIGATION.append(("双拥服务", "veterans-home", "veterans.view_wish"))
         _register_audit()
 

@@ -185,17 +185,20 @@ def test_bad_filter_values_are_refused_with_their_label(world):
 
 
 def test_the_cockpit_figures_come_from_the_records(world, claimants):
-    from qinqing.veterans import indicators
+    from qinqing.core.indicators import Scope, figures, read
 
     wish = publish(world, record_wish(world))
     services.do_claim_wish(claimants["enterprise"].user, wish)
-    figures = indicators.figures(world["centre"], year=2026)
-    assert figures["wishes_collected"] == 1 and figures["wishes_claimed"] == 1
-    assert figures["visits"] == 1 and figures["people_reached"] == 3
-    assert figures["claimants_by_kind"] == {"enterprise": 1, "group": 1, "individual": 1}
-    assert figures["coverage"] is None  # no eligible list for the year yet
-    outsider = indicators.figures(world["villager"], year=2026)
-    assert outsider["wishes_collected"] == 0  # 蔡老 belongs to the town station
+
+    def values(user):
+        return {f.code: read(f, Scope(user)).value for f in figures("veterans")}
+
+    mine = values(world["centre"])
+    assert mine["veterans.wishes_collected"] == 1 and mine["veterans.wishes_fulfilled"] == 0
+    assert mine["veterans.visits"] == 1 and mine["veterans.people_reached"] == 3
+    assert mine["veterans.coverage"] is None  # no eligible list for the year yet
+    outsider = values(world["villager"])
+    assert outsider["veterans.wishes_collected"] == 0  # 蔡老 belongs to the town station
 
 
 def test_the_engines_kpi_page_counts_wishes_by_stage(world, claimants):
