@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from qinqing.core.forms import REQUIRED, Form, ModelForm, RegionChoiceField
+from qinqing.talent.matching.taxonomy import INDUSTRY_CHOICES, OCCUPATION_CHOICES
 from qinqing.talent.models import (
     EDUCATION_CHOICES,
     ApplicationStatus,
@@ -46,6 +47,18 @@ class PostingForm(ModelForm):
     """A draft: everything optional here; completeness is checked on 提交审核."""
 
     location = RegionChoiceField(label="工作地点", required=False)
+    occupation = forms.ChoiceField(
+        label="职业类别（职业分类大典中类）",
+        choices=[("", "")] + OCCUPATION_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "职业类别应为职业分类大典（2022）的中类代码，如 2-02"},
+    )
+    industry = forms.ChoiceField(
+        label="行业（GB/T 4754 大类）",
+        choices=[("", "")] + INDUSTRY_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "行业应为 GB/T 4754 的大类代码，如 39"},
+    )
     majors = ListField(label="专业要求", required=False, help_text="多个专业用“、”分隔")
     skills = ListField(label="技能标签", required=False, help_text="多个技能用“、”分隔")
     headcount = forms.IntegerField(

@@ -75,7 +75,7 @@ def posting_dict(posting: Posting) -> dict:
         "experience_years_min": posting.experience_years_min or 0,
         "salary_min": posting.salary_min,
         "salary_max": posting.salary_max,
-        "location": posting.location.code if posting.location_id else "",
+        "location": posting.location.name if posting.location_id else "",
         "headcount": posting.headcount,
         "valid_until": posting.valid_until.isoformat() if posting.valid_until else None,
     }
@@ -83,7 +83,7 @@ def posting_dict(posting: Posting) -> dict:
 
 def seeker_dict(profile: SeekerProfile, locations: list[str] | None = None) -> dict:
     if locations is None:
-        locations = [region.code for region in profile.desired_locations.all()]
+        locations = [region.name for region in profile.desired_locations.all()]
     return {
         "id": profile.pk,
         "education": profile.education,
@@ -134,21 +134,15 @@ def refresh_profile_features(profile: SeekerProfile) -> None:
     SeekerProfile.objects.filter(pk=profile.pk).update(features=profile.features)
 
 
-def region_ancestors(codes) -> dict[str, set[str]]:
-    """Region code → the codes of itself and every region above it."""
-    regions = {
-        r.code: r
-        for r in Region.objects.filter(code__in=set(codes)).select_related(
-            "parent__parent__parent__parent"
-        )
-    }
+def region_ancestors(regions) -> dict[str, set[str]]:
+    """Place name → the names of every region above it (嘉善县 → 嘉兴市, 浙江省)."""
     found = {}
-    for code, region in regions.items():
-        chain, node = set(), region
+    for region in regions:
+        chain, node = set(), region.parent
         while node is not None:
-            chain.add(node.code)
+            chain.add(node.name)
             node = node.parent
-        found[code] = chain
+        found[region.name] = chain
     return found
 
 
@@ -537,9 +531,12 @@ def plain_candidates(settings: PushSettings, day):
     return rows.order_by("-published_at", "-pk")
 
 
-def rank_for(profile: SeekerProfile, candidates, limit: int) -> list[dict]:
+def rank_for(profile: SeekerProfile, candidates, limit: int, today=None) -> list[dict]:
     """Personalised ranking of ``candidates`` for one seeker, with explanations."""
-    postings = list(candidates.select_related("employer", "location")[:2000])
+    today = today or timezone.localdate()
+    postings = list(
+        candidates.select_related("employer", "location__parent__parent__parent")[:2000]
+    )
     if not postings:
         return []
     package = _matching()
@@ -556,12 +553,18 @@ def rank_for(profile: SeekerProfile, candidates, limit: int) -> list[dict]:
         data = posting_dict(posting)
         data["features"] = posting.features or None
         dicts.append(data)
-    codes = {d["location"] for d in dicts} | set(seeker["desired_locations"])
+    places = {p.location for p in postings if p.location_id} | set(
+        profile.desired_locations.select_related("parent__parent__parent")
+    )
     feedback = {
         (profile.pk, f.posting_id): f.kind for f in Feedback.objects.filter(profile=profile)
     }
     matcher = engine.Matcher(
-        dicts, [seeker], region_ancestors=region_ancestors(codes), feedback=feedback
+        dicts,
+        [seeker],
+        region_ancestors=region_ancestors(places),
+        feedback=feedback,
+        today=today,
     )
     by_id = {p.pk: p for p in postings}
     return [
@@ -590,7 +593,7 @@ def recommendations_for(profile: SeekerProfile, limit: int = 20, now=None) -> li
             {"posting": p, "score": None, "reasons": ["按您设置的条件，最新发布"], "flags": []}
             for p in rows.select_related("employer", "location")[:limit]
         ]
-    return rank_for(profile, candidates, limit)
+    return rank_for(profile, candidates, limit, timezone.localdate(now))
 
 
 def do_push_recommendations(now=None) -> int:
@@ -617,7 +620,7 @@ def do_push_recommendations(now=None) -> int:
                 for p in rows.select_related("employer")[:PUSH_SIZE]
             ]
         else:
-            picks = rank_for(profile, open_postings(day).exclude(excluded), PUSH_SIZE)
+            picks = rank_for(profile, open_postings(day).exclude(excluded), PUSH_SIZE, day)
         if not picks:
             continue
         try:
