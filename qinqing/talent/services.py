@@ -906,3 +906,55 @@ def do_register_event(actor: User, event: TalentEvent, person: Person):
     elif not actor.has_perm("talent.add_eventregistration"):
         raise Forbidden("talent.add_eventregistration")
     return letting.take_seat(actor, event, person)
+
+
+# --- self-service search (自取) -----------------------------------------------------------
+
+_INDEX: dict = {}
+
+
+def _search_index(today: datetime.date):
+    """A BM25 index over every open posting's stored terms, rebuilt when postings change.
+
+    The database filters (occupation, place, salary, education, date) pick the
+    rows; the index only orders them by the query, so 20,000 open postings cost
+    one index build per change, not per request.
+    """
+    from django.db.models import Count, Max
+
+    from qinqing.talent.matching import search
+
+    rows = Posting.objects.open_on(today)
+    version = (today, *rows.aggregate(n=Count("pk"), last=Max("updated_at")).values())
+    cached = _INDEX.get("index")
+    if cached is None or cached[0] != version:
+        documents = [
+            {"id": pk, "features": {"terms": terms or []}}
+            for pk, terms in rows.order_by("-published_at", "-pk").values_list(
+                "pk", "features__terms"
+            )
+        ]
+        cached = (version, search.SearchIndex(documents))
+        _INDEX["index"] = cached
+    return cached[1]
+
+
+def search_postings(rows, query: str, limit: int, offset: int = 0) -> tuple[list, int]:
+    """One page of ``rows`` (already filtered) ordered by relevance to ``query``:
+    (posting ids with scores, total hits). Without a query, newest first."""
+    import numpy as np
+
+    query = (query or "").strip()
+    if not query:
+        total = rows.count()
+        ids = list(rows.values_list("pk", flat=True)[offset : offset + limit])
+        return [(pk, 0.0) for pk in ids], total
+    index = _search_index(timezone.localdate())
+    allowed = np.fromiter(rows.values_list("pk", flat=True), dtype=np.int64)
+    ids = np.asarray(index.ids, dtype=np.int64)
+    scores = index.scores(query)
+    hit = (scores > 0) & np.isin(ids, allowed)
+    positions = np.flatnonzero(hit)
+    order = positions[np.lexsort((positions, -scores[positions]))]
+    page = order[offset : offset + limit]
+    return [(int(ids[i]), float(scores[i])) for i in page], len(order)
