@@ -3,7 +3,9 @@
 from qinqing.cases.api import router as cases_router
 from qinqing.core.api.base import build_api
 from qinqing.enterprise.api import router as enterprise_router
+from qinqing.talent.api import router as talent_router
 
 api = build_api()
 api.add_router("/", cases_router)
 api.add_router("/", enterprise_router)
+api.add_router("/", talent_router)

@@ -49,13 +49,13 @@ class PostingForm(ModelForm):
     location = RegionChoiceField(label="工作地点", required=False)
     occupation = forms.ChoiceField(
         label="职业类别（职业分类大典中类）",
-        choices=[("", "")] + OCCUPATION_CHOICES,
+        choices=[("", ""), *OCCUPATION_CHOICES],
         required=False,
         error_messages={"invalid_choice": "职业类别应为职业分类大典（2022）的中类代码，如 2-02"},
     )
     industry = forms.ChoiceField(
         label="行业（GB/T 4754 大类）",
-        choices=[("", "")] + INDUSTRY_CHOICES,
+        choices=[("", ""), *INDUSTRY_CHOICES],
         required=False,
         error_messages={"invalid_choice": "行业应为 GB/T 4754 的大类代码，如 39"},
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from qinqing.cases.services import do_open_case, do_transition
 from qinqing.core import audit, letting
-from qinqing.core.models import Person, Region, Role, User
+from qinqing.core.models import Person, Role, User
 from qinqing.core.notifications.kinds import register_kind
 from qinqing.core.notifications.services import do_notify
 from qinqing.core.services import Forbidden, InvalidInput
@@ -759,6 +759,23 @@ def eligibility_problems(application_like, employer) -> list[str]:
     if rule.require_no_local_home and application_like.owns_local_home:
         problems.append("本地已有自有住房")
     return problems
+
+
+def employee_for(actor: User, name: str, id_number: str) -> Person:
+    """The employee an enterprise applies for, found by ID number (stored encrypted)."""
+    from qinqing.core.crypto import lookup_hash
+    from qinqing.core.validators import normalise
+
+    if actor.role != Role.ENTERPRISE or not actor.enterprise_id:
+        raise Forbidden("talent.add_apartmentapplication")
+    number = normalise(id_number or "").upper()
+    person = Person.objects.filter(id_number_hash=lookup_hash(number)).first() if number else None
+    if person is None or person.name != (name or "").strip():
+        raise InvalidInput(
+            {"employee_id_number": ["姓名与身份证号不符，或该员工尚未在人员库登记"]},
+            {"employee_id_number": "员工身份证号"},
+        )
+    return person
 
 
 def do_apply_apartment(

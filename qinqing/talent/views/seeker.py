@@ -233,23 +233,22 @@ def lodging(request):
     if wants_export(request) and status == 200:
         return export("临时住宿", STAY_COLUMNS, rows.iterator(chunk_size=2000))
     form = StayForm(request.POST or None)
-    if request.method == "POST" and request.user.person_id:
-        if form.is_valid():
-            try:
-                stay = call_service(
-                    services.do_book_bed,
-                    request.user,
-                    request.user.person,
-                    form.cleaned_data["start"],
-                    form.cleaned_data["end"],
-                )
-            except InvalidInput as error:
-                show_errors(form, error)
-            except letting.LettingRefused as refused:
-                messages.error(request, refused.message)
-            else:
-                messages.success(request, f"已预订 {stay.resource}")
-                return redirect("talent-lodging")
+    if request.method == "POST" and request.user.person_id and form.is_valid():
+        try:
+            stay = call_service(
+                services.do_book_bed,
+                request.user,
+                request.user.person,
+                form.cleaned_data["start"],
+                form.cleaned_data["end"],
+            )
+        except InvalidInput as error:
+            show_errors(form, error)
+        except letting.LettingRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"已预订 {stay.resource}")
+            return redirect("talent-lodging")
     day = timezone.localdate()
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     return render(
