@@ -97,7 +97,7 @@ class ReviewFilter(PostingFilter):
         return (
             access.visible(Posting, actor)
             .filter(status=PostingStatus.SUBMITTED, case__isnull=False)
-            .select_related("employer", "location", "case", "case__state")
+            .select_related("employer", "location", "case", "case__state", "case__case_type")
             .order_by("case__due_at", "pk")
         )
 
