@@ -93,6 +93,7 @@ class Posting(models.Model):
         indexes = [
             models.Index(fields=["status", "valid_until"], name="talent_posting_open"),
             models.Index(fields=["status", "-published_at"], name="talent_posting_newest"),
+            models.Index(fields=["updated_at"], name="talent_posting_changed"),
         ]
         constraints = [
             models.CheckConstraint(

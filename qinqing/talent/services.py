@@ -124,7 +124,7 @@ def refresh_posting_features(posting: Posting) -> None:
     package = _matching()
     posting.features = package[1].posting_features(data) if package else {}
     Posting.objects.filter(pk=posting.pk).update(
-        features=posting.features, search_text=posting.search_text
+        features=posting.features, search_text=posting.search_text, updated_at=timezone.now()
     )
 
 
@@ -194,7 +194,7 @@ def do_submit_posting(actor: User, posting: Posting, now=None) -> Posting:
         raise InvalidInput(errors, compliance.LABELS)
     with transaction.atomic(), audit.acting_as(actor):
         moved = Posting.objects.filter(pk=posting.pk, status=posting.status).update(
-            status=PostingStatus.SUBMITTED, refusal_reason=""
+            status=PostingStatus.SUBMITTED, refusal_reason="", updated_at=timezone.now()
         )
         if not moved:
             raise InvalidInput({"status": ["岗位已被他人提交，请刷新"]}, {"status": "状态"})
@@ -242,14 +242,17 @@ def apply_review_move(move) -> None:
     code = move.transition.code
     if code == "approve":
         Posting.objects.filter(pk=posting.pk).update(
-            status=PostingStatus.PUBLISHED, published_at=move.now
+            status=PostingStatus.PUBLISHED, published_at=move.now, updated_at=timezone.now()
         )
         audit.record_event(
             move.actor, posting, "publish", changes={"status": ["submitted", "published"]}
         )
     elif code == "refuse":
         Posting.objects.filter(pk=posting.pk).update(
-            status=PostingStatus.REFUSED, refusal_reason=move.note, case=None
+            status=PostingStatus.REFUSED,
+            refusal_reason=move.note,
+            case=None,
+            updated_at=timezone.now(),
         )
         audit.record_event(
             move.actor,
@@ -264,7 +267,7 @@ def do_withdraw_posting(actor: User, posting: Posting) -> Posting:
     _employer_only(actor, posting)
     with transaction.atomic(), audit.acting_as(actor):
         moved = Posting.objects.filter(pk=posting.pk, status=PostingStatus.PUBLISHED).update(
-            status=PostingStatus.WITHDRAWN
+            status=PostingStatus.WITHDRAWN, updated_at=timezone.now()
         )
         if not moved:
             raise InvalidInput({"status": ["只有已发布的岗位可以撤回"]}, {"status": "状态"})
@@ -937,12 +940,13 @@ def _search_index(today: datetime.date):
     rows; the index only orders them by the query, so 20,000 open postings cost
     one index build per change, not per request.
     """
-    from django.db.models import Count, Max
+    from django.db.models import Max
 
     from qinqing.talent.matching import search
 
     rows = Posting.objects.open_on(today)
-    version = (today, *rows.aggregate(n=Count("pk"), last=Max("updated_at")).values())
+    # Every change of a posting (status moves included) sets updated_at, which is indexed.
+    version = (today, Posting.objects.aggregate(last=Max("updated_at"))["last"])
     cached = _INDEX.get("index")
     if cached is None or cached[0] != version:
         documents = [
@@ -956,22 +960,26 @@ def _search_index(today: datetime.date):
     return cached[1]
 
 
+def ranked_ids(rows, query: str) -> list[int]:
+    """Every posting of ``rows`` (already filtered) that matches ``query``, best first."""
+    import numpy as np
+
+    index = _search_index(timezone.localdate())
+    allowed = np.fromiter(rows.values_list("pk", flat=True), dtype=np.int64)
+    ids = np.asarray(index.ids, dtype=np.int64)
+    scores = index.scores(query)
+    positions = np.flatnonzero((scores > 0) & np.isin(ids, allowed))
+    order = positions[np.lexsort((positions, -scores[positions]))]
+    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
+
+
 def search_postings(rows, query: str, limit: int, offset: int = 0) -> tuple[list, int]:
     """One page of ``rows`` (already filtered) ordered by relevance to ``query``:
     (posting ids with scores, total hits). Without a query, newest first."""
-    import numpy as np
-
     query = (query or "").strip()
     if not query:
         total = rows.count()
         ids = list(rows.values_list("pk", flat=True)[offset : offset + limit])
         return [(pk, 0.0) for pk in ids], total
-    index = _search_index(timezone.localdate())
-    allowed = np.fromiter(rows.values_list("pk", flat=True), dtype=np.int64)
-    ids = np.asarray(index.ids, dtype=np.int64)
-    scores = index.scores(query)
-    hit = (scores > 0) & np.isin(ids, allowed)
-    positions = np.flatnonzero(hit)
-    order = positions[np.lexsort((positions, -scores[positions]))]
-    page = order[offset : offset + limit]
-    return [(int(ids[i]), float(scores[i])) for i in page], len(order)
+    hits = ranked_ids(rows, query)
+    return hits[offset : offset + limit], len(hits)

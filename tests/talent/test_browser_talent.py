@@ -5,8 +5,8 @@ import pytest
 
 from qinqing.talent import services
 from tests import test_browser as browser
-from tests.test_browser import PHONE, SCROLL_TOLERANCE, log_in, page_width
 from tests.talent.conftest import NOW, publish
+from tests.test_browser import PHONE, SCROLL_TOLERANCE, log_in, page_width
 
 chromium = browser.chromium
 open_page = browser.open_page

@@ -15,17 +15,22 @@ def home(request):
 
 
 class RankedHits:
-    """Search hits for Django's Paginator: counts once, fetches one page when sliced."""
+    """Search hits for Django's Paginator: ranks (or counts) once, fetches one page."""
 
     def __init__(self, rows, query: str):
         from qinqing.talent import services
 
-        self.rows, self.query, self._services = rows, query, services
+        self.rows, self.query, self._services = rows, (query or "").strip(), services
+        self._hits = None
         self._total = None
 
     def count(self) -> int:
         if self._total is None:
-            _ids, self._total = self._services.search_postings(self.rows, self.query, 1, 0)
+            if self.query:
+                self._hits = self._services.ranked_ids(self.rows, self.query)
+                self._total = len(self._hits)
+            else:
+                self._total = self.rows.count()
         return self._total
 
     def __len__(self) -> int:
@@ -35,10 +40,10 @@ class RankedHits:
         from qinqing.talent.models import Posting
 
         start, stop = window.start or 0, window.stop or 0
-        hits, self._total = self._services.search_postings(
-            self.rows, self.query, stop - start, start
-        )
-        found = Posting.objects.select_related("employer", "location").in_bulk(
-            [pk for pk, _score in hits]
-        )
-        return [found[pk] for pk, _score in hits if pk in found]
+        if self.query:
+            self.count()
+            ids = [pk for pk, _score in self._hits[start:stop]]
+        else:
+            ids = list(self.rows.values_list("pk", flat=True)[start:stop])
+        found = Posting.objects.select_related("employer", "location").in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
