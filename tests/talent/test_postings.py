@@ -111,3 +111,21 @@ def test_drafts_are_seen_by_their_employer_and_the_center_only(talent, regions):
         (talent["seeker"], {published.pk}),
     ):
         assert set(access.visible(Posting, user).values_list("pk", flat=True)) == expected
+
+
+def test_the_daily_command_expires_postings_and_pushes(talent, regions, profile):
+    import io
+
+    from django.core.management import call_command
+
+    Posting.objects.create(
+        employer=talent["employer"].enterprise,
+        title="旧岗位",
+        status=PostingStatus.PUBLISHED,
+        valid_until=datetime.date(2020, 1, 1),
+        created_by=talent["employer"],
+    )
+    out = io.StringIO()
+    call_command("talent_daily", stdout=out)
+    assert "到期下架 1 个岗位" in out.getvalue()
+    assert Posting.objects.get(title="旧岗位").status == PostingStatus.EXPIRED
