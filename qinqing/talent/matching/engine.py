@@ -778,7 +778,12 @@ class Matcher:
             seeker = self.seekers[seekers[i]]
             posting = postings.records[cols[i]]
             flags = [FLAG_EDUCATION_BELOW] if pairs["below"][keep[i]] else []
-            reasons = self.explain(seeker, posting).reasons if with_reasons else []
+            reasons = []
+            if with_reasons:
+                reasons = self.explain(
+                    dict(seeker, features=self.S.features[seekers[i]]),
+                    dict(posting, features=postings.features[cols[i]]),
+                ).reasons
             yield Match(
                 seeker_id=seeker.get("id"),
                 posting_id=posting.get("id"),
