@@ -389,6 +389,13 @@ class _Side:
         self.bag = sparse.csr_matrix(self.bag @ mask)
         self.title = sparse.csr_matrix(self.title @ mask)
         self.n_title = np.asarray(self.title.sum(axis=1)).ravel()
+        self.bag.sort_indices()
+        row_of = np.repeat(np.arange(self.bag.shape[0], dtype=np.int64), np.diff(self.bag.indptr))
+        self.bag_keys = row_of * np.int64(width) + self.bag.indices.astype(np.int64)
+        self.width = width
+        self.skill_pad = _padded(self.skills, 12)
+        self.raw_pad = _padded(self.raw, 12)
+        self.title_pad = _padded(self.title, 8)
         self.occ_pad = _padded(self.occupations)
         self.group_pad = _padded(self.groups)
         self.major_pad = _padded(self.majors)
@@ -617,29 +624,28 @@ class Matcher:
         w = self.weights
         credit = w["skill_credit"]
         text = (S.bm25 @ P.bm25).tocsr()
-        text.sort_indices()
         p = P.side
         if everything:
             rows, cols = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+            text_value = text.toarray().ravel()[:1].astype(np.float32)
         else:
-            pattern = (text + 0.5 * (S.majors @ P.majors)).tocsr()
-            pattern.sort_indices()
-            rows = np.repeat(np.arange(pattern.shape[0], dtype=np.int64), np.diff(pattern.indptr))
-            cols = pattern.indices.astype(np.int64)
-            prescore = pattern.data
+            # Rows of a CSR product are grouped (columns within a row need no order here).
+            rows = np.repeat(np.arange(text.shape[0], dtype=np.int64), np.diff(text.indptr))
+            cols = text.indices.astype(np.int64)
+            text_value = text.data.astype(np.float32)
             s_edu, p_edu = S.education[rows], p.education[cols]
             maybe = s_edu.astype(np.int16) >= p_edu.astype(np.int16) - 1
-            rows, cols, prescore = rows[maybe], cols[maybe], prescore[maybe]
+            rows, cols, text_value = rows[maybe], cols[maybe], text_value[maybe]
             if per_row is not None and len(rows):
-                keep = _prefilter(rows, prescore, per_row)
-                rows, cols = rows[keep], cols[keep]
+                keep = _prefilter(rows, text_value, per_row)
+                rows, cols, text_value = rows[keep], cols[keep], text_value[keep]
 
         # Hard constraints: education and place.
         s_edu = S.education[rows].astype(np.int16)
         p_edu = p.education[cols].astype(np.int16)
         s_exp = S.experience[rows]
         p_exp = p.experience[cols]
-        canon = sample(S.skills @ P.skills, rows, cols)
+        canon = _pair_product(S.skill_pad, rows, p.skill_pad, cols)
         occ = _pair_product(S.occ_pad, rows, p.occ_pad, cols)
         relevant = (canon > 0) | (occ > 0)
         below = (p_edu > 0) & (s_edu == p_edu - 1)
@@ -651,8 +657,8 @@ class Matcher:
         location_ok = (~S.has_desired[rows]) | (closeness > 0)
         ok = education_ok & location_ok
         if not everything:
-            rows, cols, canon, occ, closeness, made_up = (
-                a[ok] for a in (rows, cols, canon, occ, closeness, made_up)
+            rows, cols, canon, occ, closeness, made_up, text_value = (
+                a[ok] for a in (rows, cols, canon, occ, closeness, made_up, text_value)
             )
             s_exp, p_exp = S.experience[rows], p.experience[cols]
         out = {"row": rows, "col": cols}
@@ -663,10 +669,11 @@ class Matcher:
             )
 
         # Skills, both ways: exact tag, synonym (same canonical word), only in the text.
-        exact = np.minimum(sample(S.raw @ P.raw, rows, cols), canon)
+        exact = np.minimum(_pair_product(S.raw_pad, rows, p.raw_pad, cols), canon)
         synonym = canon - exact
-        in_seeker_text = np.maximum(sample(S.bag @ P.skills, rows, cols) - canon, 0)
-        in_posting_text = np.maximum(sample(S.skills @ P.bag, rows, cols) - canon, 0)
+        s_global = S.index[rows]
+        in_seeker_text = np.maximum(_in_bag(S.side, s_global, p.skill_pad[0][cols]) - canon, 0)
+        in_posting_text = np.maximum(_in_bag(p, cols, S.skill_pad[0][rows]) - canon, 0)
         skill_points = credit["exact"] * exact + credit["synonym"] * synonym
         p_skills = p.n_skills[cols]
         s_skills = S.n_skills[rows]
@@ -678,7 +685,7 @@ class Matcher:
         )
 
         # Text: BM25-weighted words (cosine), and dense embeddings when both sides have them.
-        semantic = np.minimum(sample(text, rows, cols) / 0.5, 1.0)
+        semantic = np.minimum(text_value / 0.5, 1.0)
         if S.side.embeddings is not None and p.embeddings is not None and len(rows):
             dense = _pair_dots(S.side.embeddings, S.index[rows], p.embeddings, cols)
             dense = np.clip((dense - 0.75) / 0.2, 0, 1)
@@ -687,8 +694,12 @@ class Matcher:
 
         # Title / occupation.
         group = _pair_product(S.group_pad, rows, p.group_pad, cols)
-        title_in_posting = sample(S.title @ P.title, rows, cols) / np.maximum(S.n_title[rows], 1)
-        posting_title_known = sample(S.bag @ P.title, rows, cols) / np.maximum(p.n_title[cols], 1)
+        title_in_posting = _pair_product(S.title_pad, rows, p.title_pad, cols) / np.maximum(
+            S.n_title[rows], 1
+        )
+        posting_title_known = _in_bag(S.side, s_global, p.title_pad[0][cols]) / np.maximum(
+            p.n_title[cols], 1
+        )
         title_for_seeker = np.maximum.reduce(
             [np.minimum(occ, 1), 0.4 * np.minimum(group, 1), np.minimum(title_in_posting, 1)]
         )
@@ -1044,6 +1055,21 @@ def _prefilter(rows: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
     return np.flatnonzero((255 - bins) <= cut[rows])
 
 
+def _in_bag(side: "_Side", owners: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """How many of ``items`` (word ids, -1 padded, one row per pair) are among the
+    words of ``side``'s row ``owners`` — a sorted-key lookup, no product."""
+    keys = side.bag_keys
+    out = np.zeros(len(owners), dtype=np.float32)
+    if not len(keys):
+        return out
+    base = owners.astype(np.int64) * np.int64(side.width)
+    for j in range(items.shape[1]):
+        wanted = base + items[:, j].astype(np.int64)
+        where = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        out += (keys[where] == wanted) & (items[:, j] >= 0)
+    return out
+
+
 def _padded(matrix: sparse.csr_matrix, width: int = 6) -> tuple[np.ndarray, np.ndarray]:
     """A CSR matrix with few entries per row as (column ids, values), -1 padded."""
     matrix = matrix.tocsr()
@@ -1061,15 +1087,15 @@ def _padded(matrix: sparse.csr_matrix, width: int = 6) -> tuple[np.ndarray, np.n
     return ids, values
 
 
-def _pair_product(left, rows, right, cols) -> np.ndarray:
+def _pair_product(left, rows, right, cols, step: int = 262144) -> np.ndarray:
     """Σ left[row] · right[col] for each pair, both sides given by ``_padded``."""
-    left_ids, left_values = left[0][rows], left[1][rows]
-    right_ids, right_values = right[0][cols], right[1][cols]
     out = np.zeros(len(rows), dtype=np.float32)
-    for i in range(left_ids.shape[1]):
-        for j in range(right_ids.shape[1]):
-            hit = (left_ids[:, i] == right_ids[:, j]) & (left_ids[:, i] >= 0)
-            out += np.where(hit, left_values[:, i] * right_values[:, j], 0)
+    for start in range(0, len(rows), step):
+        r, c = rows[start : start + step], cols[start : start + step]
+        left_ids, right_ids = left[0][r], right[0][c]
+        same = (left_ids[:, :, None] == right_ids[:, None, :]) & (left_ids[:, :, None] >= 0)
+        weights = left[1][r][:, :, None] * right[1][c][:, None, :]
+        out[start : start + step] = (same * weights).sum(axis=(1, 2))
     return out
 
 
