@@ -328,3 +328,29 @@ def test_stored_features_are_used_as_they_are():
     stored["skills"] = ["失效分析"]  # as if stored earlier: the matcher must not recompute
     explanation = matcher([posting("p")], [s]).explain(dict(s, features=stored), posting("p"))
     assert explanation.factors["s_skills"] < 1
+
+
+def test_the_array_form_of_the_full_rematch_agrees_with_the_match_objects():
+    postings = [posting("a"), posting("b", title="失效分析工程师"), posting("c", location="海宁市")]
+    seekers = [seeker("s"), seeker("t", skills=["失效分析"]), seeker("u", education="博士")]
+    m = matcher(postings, seekers)
+    table = m.top_postings_table(2)
+    as_arrays = [
+        (m.seekers[s]["id"], m.postings[p]["id"], int(r))
+        for s, p, r in zip(table["seeker"], table["posting"], table["rank"], strict=True)
+    ]
+    assert as_arrays == [(x.seeker_id, x.posting_id, x.rank) for x in m.top_postings(2)]
+    assert len(as_arrays) == 6
+
+
+def test_a_newly_published_posting_is_ranked_against_every_seeker_best_first():
+    seekers = [
+        seeker("fits"),
+        seeker("less", skills=["失效分析"], experience_years=1, major="材料物理"),
+        seeker("cook", skills=["中式烹调"], resume="厨师", major="", desired_occupations=["4-03"]),
+    ]
+    m = matcher([posting("old")], seekers)
+    ranked = m.rank_seekers_for(posting("new", title="封装测试主管"))
+    assert [r.seeker_id for r in ranked] == ["fits", "less"]
+    assert [r.rank for r in ranked] == [1, 2]
+    assert ranked[0].reasons[0].startswith("匹配技能：")
