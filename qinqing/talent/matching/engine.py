@@ -490,6 +490,7 @@ class Matcher:
         for side in (self.P, self.S):
             side.finish(self.space, self.idf, self.average)
         self.PT = _Transposed(self.P)
+        self.S.bm25_by_word = self.S.bm25.T.tocsr()  # words × seekers, for new postings
         self.posting_index = {pid: i for i, pid in enumerate(self.P.ids)}
         self.seeker_index = {sid: i for i, sid in enumerate(self.S.ids)}
         self._feedback_raw = dict(feedback or {})
@@ -521,7 +522,7 @@ class Matcher:
         """The best ``n`` postings for every seeker, seeker by seeker."""
         for start in range(0, len(self.S.ids), _BLOCK):
             index = np.arange(start, min(start + _BLOCK, len(self.S.ids)))
-            pairs = self._score_block(self.S.rows(index), self.PT, per_row=max(10 * n, 200))
+            pairs = self._score_block(self.S.rows(index), self.PT, per_row=max(5 * n, 100))
             keep = _top_per_group(pairs["row"], pairs["col"], pairs["score"], n)
             yield from self._matches(
                 pairs, keep, index, self.P, by="row", with_reasons=with_reasons
@@ -534,7 +535,7 @@ class Matcher:
         parts = []
         for start in range(0, len(self.S.ids), _BLOCK):
             index = np.arange(start, min(start + _BLOCK, len(self.S.ids)))
-            pairs = self._score_block(self.S.rows(index), self.PT, per_row=max(10 * n, 200))
+            pairs = self._score_block(self.S.rows(index), self.PT, per_row=max(5 * n, 100))
             keep = _top_per_group(pairs["row"], pairs["col"], pairs["score"], n)
             parts.append(
                 {
@@ -623,7 +624,12 @@ class Matcher:
         """
         w = self.weights
         credit = w["skill_credit"]
-        text = (S.bm25 @ P.bm25).tocsr()
+        transposed = getattr(S.side, "bm25_by_word", None)
+        if S.whole and transposed is not None and P.bm25.shape[1] <= 64:
+            # A few postings against every seeker: walk only the seekers of their words.
+            text = (P.bm25.T.tocsr() @ transposed).T.tocsr()
+        else:
+            text = (S.bm25 @ P.bm25).tocsr()
         p = P.side
         if everything:
             rows, cols = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
