@@ -263,9 +263,18 @@ class _Space:
         self.majors = Vocabulary()
         self.major_groups = Vocabulary()
         self.places = Vocabulary()
+        self.matching_words: list[int] = []
         self.ancestors = {name: set(up) for name, up in (region_ancestors or {}).items() if name}
         for name, up in self.ancestors.items():
             self.places.ids([name, *up], grow=True)
+
+    def mask(self, width: int) -> sparse.dia_matrix:
+        """Words that take part in matching: domain words, tags, titles and majors that
+        fewer than a tenth of the postings carry (everyday words only add noise)."""
+        keep = np.zeros(width, dtype=np.float32)
+        kept = [i for i in self.matching_words if i < width]
+        keep[kept] = 1.0
+        return sparse.diags(keep)
 
     def place_closeness(self, place: str) -> dict[int, float]:
         """Desired place → credit when the posting is at ``place``: itself 1.0, its
@@ -375,7 +384,23 @@ class _Side:
         else:
             self.places = _resize(self.places, max(len(space.places), 1))
         weights, _ = bm25_weights(self.counts, idf, average)
-        self.bm25 = l2_normalise(weights)
+        mask = space.mask(width)
+        self.bm25 = l2_normalise(sparse.csr_matrix(weights @ mask))
+        self.bag = sparse.csr_matrix(self.bag @ mask)
+        self.title = sparse.csr_matrix(self.title @ mask)
+        self.n_title = np.asarray(self.title.sum(axis=1)).ravel()
+        self.bag.sort_indices()
+        row_of = np.repeat(np.arange(self.bag.shape[0], dtype=np.int64), np.diff(self.bag.indptr))
+        self.bag_keys = row_of * np.int64(width) + self.bag.indices.astype(np.int64)
+        self.width = width
+        self.skill_pad = _padded(self.skills, 12)
+        self.raw_pad = _padded(self.raw, 12)
+        self.title_pad = _padded(self.title, 8)
+        self.occ_pad = _padded(self.occupations)
+        self.group_pad = _padded(self.groups)
+        self.major_pad = _padded(self.majors)
+        self.major_group_pad = _padded(self.major_groups)
+        self.place_pad = _padded(self.desired if hasattr(self, "desired") else self.places)
 
     def rows(self, index: np.ndarray) -> "_Rows":
         return _Rows(self, index)
@@ -387,23 +412,17 @@ class _Rows:
     def __init__(self, side: _Side, index: np.ndarray):
         self.side = side
         self.index = index
-        for name in (
-            "bm25",
-            "bag",
-            "skills",
-            "raw",
-            "title",
-            "occupations",
-            "groups",
-            "majors",
-            "major_groups",
-        ):
-            setattr(self, name, getattr(side, name)[index])
-        if hasattr(side, "desired"):
-            self.desired = side.desired[index]
+        self.whole = len(index) == len(side.ids)  # every row, in order: nothing to slice
+        for name in ("bm25", "bag", "skills", "raw", "title", "majors"):
+            value = getattr(side, name)
+            setattr(self, name, value if self.whole else value[index])
 
     def __getattr__(self, name):
         value = getattr(self.side, name)
+        if self.whole:
+            return value
+        if isinstance(value, tuple) and all(isinstance(v, np.ndarray) for v in value):
+            return tuple(v[self.index] for v in value)
         if isinstance(value, np.ndarray) and value.ndim >= 1 and len(value) == len(self.side.ids):
             return value[self.index]
         return value
@@ -467,13 +486,31 @@ class Matcher:
         self.idf = idf_of(counts.tocsr())
         lengths = np.asarray(counts.sum(axis=1)).ravel()
         self.average = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
+        self.space.matching_words = self._matching_words()
         for side in (self.P, self.S):
             side.finish(self.space, self.idf, self.average)
         self.PT = _Transposed(self.P)
+        self.S.bm25_by_word = self.S.bm25.T.tocsr()  # words × seekers, for new postings
         self.posting_index = {pid: i for i, pid in enumerate(self.P.ids)}
         self.seeker_index = {sid: i for i, sid in enumerate(self.S.ids)}
         self._feedback_raw = dict(feedback or {})
         self._build_feedback()
+
+    def _matching_words(self) -> list[int]:
+        from qinqing.talent.matching.text import domain_words
+
+        width = len(self.space.words)
+        named = set(domain_words())
+        for side in (self.P, self.S):
+            for features in side.features:
+                named.update(features.get("skills", ()))
+                named.update(features.get("title_terms", ()))
+                named.update(features.get("majors", ()))
+        ids = np.array(self.space.words.ids(sorted(named), grow=False), dtype=np.int64)
+        counts = _resize(self.P.counts, max(width, 1))
+        df = np.bincount(counts.indices, minlength=max(width, 1))
+        limit = max(0.1 * len(self.P.ids), 20)
+        return sorted(int(i) for i in ids[df[ids] <= limit]) if len(ids) else []
 
     # -- public
 
@@ -485,11 +522,36 @@ class Matcher:
         """The best ``n`` postings for every seeker, seeker by seeker."""
         for start in range(0, len(self.S.ids), _BLOCK):
             index = np.arange(start, min(start + _BLOCK, len(self.S.ids)))
-            pairs = self._score_block(self.S.rows(index), self.PT)
+            pairs = self._score_block(self.S.rows(index), self.PT, per_row=max(5 * n, 100))
             keep = _top_per_group(pairs["row"], pairs["col"], pairs["score"], n)
             yield from self._matches(
                 pairs, keep, index, self.P, by="row", with_reasons=with_reasons
             )
+
+    def top_postings_table(self, n: int) -> dict[str, np.ndarray]:
+        """The best ``n`` postings for every seeker as arrays (no reasons): ``seeker``
+        and ``posting`` (row numbers in ``self.seekers`` / ``self.postings``), ``rank``,
+        ``score``, ``seeker_fit``, ``posting_fit`` and ``below`` (学历低于要求)."""
+        parts = []
+        for start in range(0, len(self.S.ids), _BLOCK):
+            index = np.arange(start, min(start + _BLOCK, len(self.S.ids)))
+            pairs = self._score_block(self.S.rows(index), self.PT, per_row=max(5 * n, 100))
+            keep = _top_per_group(pairs["row"], pairs["col"], pairs["score"], n)
+            parts.append(
+                {
+                    "seeker": index[pairs["row"][keep]],
+                    "posting": pairs["col"][keep],
+                    "rank": _ranks(pairs["row"][keep]),
+                    "score": pairs["score"][keep],
+                    "seeker_fit": pairs["seeker_fit"][keep],
+                    "posting_fit": pairs["posting_fit"][keep],
+                    "below": pairs["below"][keep] > 0,
+                }
+            )
+        names = ("seeker", "posting", "rank", "score", "seeker_fit", "posting_fit", "below")
+        if not parts:
+            return {name: np.zeros(0) for name in names}
+        return {name: np.concatenate([part[name] for part in parts]) for name in names}
 
     def top_seekers(self, n: int, *, with_reasons: bool = True) -> Iterator[Match]:
         """The best ``n`` seekers for every posting, posting by posting."""
@@ -551,43 +613,58 @@ class Matcher:
         block.finish(self.space, self.idf, self.average)
         return block
 
-    def _score_block(self, S: _Rows, P: "_Transposed", everything: bool = False) -> dict:
-        """Score every candidate pair between a block of seekers and a block of postings."""
+    def _score_block(
+        self, S: _Rows, P: "_Transposed", everything: bool = False, per_row: int | None = None
+    ) -> dict:
+        """Score every candidate pair between a block of seekers and a block of postings.
+
+        Candidates share a matching word or a major. With ``per_row``, only the
+        ``per_row`` candidates of each seeker with the most words in common (that pass
+        the education rule) are scored in full.
+        """
         w = self.weights
         credit = w["skill_credit"]
-        text = S.bm25 @ P.bm25
-        occupation = S.occupations @ P.occupations
-        major = S.majors @ P.majors
+        transposed = getattr(S.side, "bm25_by_word", None)
+        if S.whole and transposed is not None and P.bm25.shape[1] <= 64:
+            # A few postings against every seeker: walk only the seekers of their words.
+            text = (P.bm25.T.tocsr() @ transposed).T.tocsr()
+        else:
+            text = (S.bm25 @ P.bm25).tocsr()
+        p = P.side
         if everything:
             rows, cols = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+            text_value = text.toarray().ravel()[:1].astype(np.float32)
         else:
-            pattern = (text + occupation + major).tocoo()
-            rows, cols = pattern.row.astype(np.int64), pattern.col.astype(np.int64)
-            order = np.lexsort((cols, rows))
-            rows, cols = rows[order], cols[order]
-        p = P.side
+            # Rows of a CSR product are grouped (columns within a row need no order here).
+            rows = np.repeat(np.arange(text.shape[0], dtype=np.int64), np.diff(text.indptr))
+            cols = text.indices.astype(np.int64)
+            text_value = text.data.astype(np.float32)
+            s_edu, p_edu = S.education[rows], p.education[cols]
+            maybe = s_edu.astype(np.int16) >= p_edu.astype(np.int16) - 1
+            rows, cols, text_value = rows[maybe], cols[maybe], text_value[maybe]
+            if per_row is not None and len(rows):
+                keep = _prefilter(rows, text_value, per_row)
+                rows, cols, text_value = rows[keep], cols[keep], text_value[keep]
 
         # Hard constraints: education and place.
         s_edu = S.education[rows].astype(np.int16)
         p_edu = p.education[cols].astype(np.int16)
         s_exp = S.experience[rows]
         p_exp = p.experience[cols]
-        canon = sample(S.skills @ P.skills, rows, cols)
-        occ = sample(occupation, rows, cols)
+        canon = _pair_product(S.skill_pad, rows, p.skill_pad, cols)
+        occ = _pair_product(S.occ_pad, rows, p.occ_pad, cols)
         relevant = (canon > 0) | (occ > 0)
         below = (p_edu > 0) & (s_edu == p_edu - 1)
         made_up = (
             below & relevant & (s_exp >= np.maximum(p_exp, 1) + w["education_experience_years"])
         )
         education_ok = (s_edu >= p_edu) | made_up
-        width = max(S.desired.shape[1], P.places.shape[0])
-        places = _resize(S.desired, width) @ _resize(P.places.T, width).T
-        closeness = np.minimum(sample(places, rows, cols), 1.0)
+        closeness = np.minimum(_pair_product(S.place_pad, rows, p.place_pad, cols), 1.0)
         location_ok = (~S.has_desired[rows]) | (closeness > 0)
         ok = education_ok & location_ok
         if not everything:
-            rows, cols, canon, occ, closeness, made_up = (
-                a[ok] for a in (rows, cols, canon, occ, closeness, made_up)
+            rows, cols, canon, occ, closeness, made_up, text_value = (
+                a[ok] for a in (rows, cols, canon, occ, closeness, made_up, text_value)
             )
             s_exp, p_exp = S.experience[rows], p.experience[cols]
         out = {"row": rows, "col": cols}
@@ -598,10 +675,11 @@ class Matcher:
             )
 
         # Skills, both ways: exact tag, synonym (same canonical word), only in the text.
-        exact = np.minimum(sample(S.raw @ P.raw, rows, cols), canon)
+        exact = np.minimum(_pair_product(S.raw_pad, rows, p.raw_pad, cols), canon)
         synonym = canon - exact
-        in_seeker_text = np.maximum(sample(S.bag @ P.skills, rows, cols) - canon, 0)
-        in_posting_text = np.maximum(sample(S.skills @ P.bag, rows, cols) - canon, 0)
+        s_global = S.index[rows]
+        in_seeker_text = np.maximum(_in_bag(S.side, s_global, p.skill_pad[0][cols]) - canon, 0)
+        in_posting_text = np.maximum(_in_bag(p, cols, S.skill_pad[0][rows]) - canon, 0)
         skill_points = credit["exact"] * exact + credit["synonym"] * synonym
         p_skills = p.n_skills[cols]
         s_skills = S.n_skills[rows]
@@ -613,7 +691,7 @@ class Matcher:
         )
 
         # Text: BM25-weighted words (cosine), and dense embeddings when both sides have them.
-        semantic = np.minimum(sample(text, rows, cols) / 0.5, 1.0)
+        semantic = np.minimum(text_value / 0.5, 1.0)
         if S.side.embeddings is not None and p.embeddings is not None and len(rows):
             dense = _pair_dots(S.side.embeddings, S.index[rows], p.embeddings, cols)
             dense = np.clip((dense - 0.75) / 0.2, 0, 1)
@@ -621,9 +699,13 @@ class Matcher:
             semantic = (1 - share) * semantic + share * dense
 
         # Title / occupation.
-        group = sample(S.groups @ P.groups, rows, cols)
-        title_in_posting = sample(S.title @ P.title, rows, cols) / np.maximum(S.n_title[rows], 1)
-        posting_title_known = sample(S.bag @ P.title, rows, cols) / np.maximum(p.n_title[cols], 1)
+        group = _pair_product(S.group_pad, rows, p.group_pad, cols)
+        title_in_posting = _pair_product(S.title_pad, rows, p.title_pad, cols) / np.maximum(
+            S.n_title[rows], 1
+        )
+        posting_title_known = _in_bag(S.side, s_global, p.title_pad[0][cols]) / np.maximum(
+            p.n_title[cols], 1
+        )
         title_for_seeker = np.maximum.reduce(
             [np.minimum(occ, 1), 0.4 * np.minimum(group, 1), np.minimum(title_in_posting, 1)]
         )
@@ -631,8 +713,8 @@ class Matcher:
 
         # Major: the same major, or one of the same 专业类.
         major_score = np.maximum(
-            np.minimum(sample(major, rows, cols), 1),
-            0.6 * np.minimum(sample(S.major_groups @ P.major_groups, rows, cols), 1),
+            np.minimum(_pair_product(S.major_pad, rows, p.major_pad, cols), 1),
+            0.6 * np.minimum(_pair_product(S.major_group_pad, rows, p.major_group_pad, cols), 1),
         )
 
         # Experience and salary.
@@ -696,6 +778,9 @@ class Matcher:
                 score[keep],
                 made_up[keep],
             )
+            # What the reasons need, so a recommendation explains itself without rescoring.
+            out["p_title"] = factors_p["title"][keep]
+            out["s_major"] = factors_s["major"][keep]
         else:
             for name, value in {**factors_s}.items():
                 out[f"s_{name}"] = value
@@ -778,7 +863,23 @@ class Matcher:
             seeker = self.seekers[seekers[i]]
             posting = postings.records[cols[i]]
             flags = [FLAG_EDUCATION_BELOW] if pairs["below"][keep[i]] else []
-            reasons = self.explain(seeker, posting).reasons if with_reasons else []
+            reasons = []
+            if with_reasons:
+                j = keep[i]
+                values = {
+                    "below": pairs["below"][j],
+                    "p_title": pairs["p_title"][j],
+                    "s_major": pairs["s_major"][j],
+                    "score": pairs["score"][j],
+                }
+                reasons = self._explanation(
+                    seeker,
+                    posting,
+                    self.S.features[seekers[i]],
+                    postings.features[cols[i]],
+                    values,
+                    True,
+                ).reasons
             yield Match(
                 seeker_id=seeker.get("id"),
                 posting_id=posting.get("id"),
@@ -944,6 +1045,63 @@ def _pair_dots(
         a = left[left_rows[start : start + step]].astype(np.float32)
         b = right[right_rows[start : start + step]].astype(np.float32)
         out[start : start + step] = np.einsum("ij,ij->i", a, b)
+    return out
+
+
+def _prefilter(rows: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of about the ``k`` best-scoring entries of each row (ties at the edge
+    kept), in one pass: a 256-bin histogram per row finds each row's cut-off."""
+    top = float(scores.max()) or 1.0
+    bins = np.minimum((scores / top * 255).astype(np.int64), 255)
+    n_rows = int(rows.max()) + 1
+    histogram = np.bincount(rows * 256 + (255 - bins), minlength=n_rows * 256)
+    cumulative = histogram.reshape(n_rows, 256).cumsum(axis=1)
+    # The first bin (from the top) where the row has k entries or more; 255 when never.
+    cut = np.where(cumulative[:, -1] >= k, (cumulative >= k).argmax(axis=1), 255)
+    return np.flatnonzero((255 - bins) <= cut[rows])
+
+
+def _in_bag(side: "_Side", owners: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """How many of ``items`` (word ids, -1 padded, one row per pair) are among the
+    words of ``side``'s row ``owners`` — a sorted-key lookup, no product."""
+    keys = side.bag_keys
+    out = np.zeros(len(owners), dtype=np.float32)
+    if not len(keys):
+        return out
+    base = owners.astype(np.int64) * np.int64(side.width)
+    for j in range(items.shape[1]):
+        wanted = base + items[:, j].astype(np.int64)
+        where = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        out += (keys[where] == wanted) & (items[:, j] >= 0)
+    return out
+
+
+def _padded(matrix: sparse.csr_matrix, width: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """A CSR matrix with few entries per row as (column ids, values), -1 padded."""
+    matrix = matrix.tocsr()
+    counts = np.minimum(np.diff(matrix.indptr), width)
+    k = max(int(counts.max()) if len(counts) else 0, 1)
+    ids = np.full((matrix.shape[0], k), -1, dtype=np.int32)
+    values = np.zeros((matrix.shape[0], k), dtype=np.float32)
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    position = np.arange(len(matrix.indices)) - np.repeat(
+        matrix.indptr[:-1], np.diff(matrix.indptr)
+    )
+    keep = position < k
+    ids[rows[keep], position[keep]] = matrix.indices[keep]
+    values[rows[keep], position[keep]] = matrix.data[keep]
+    return ids, values
+
+
+def _pair_product(left, rows, right, cols, step: int = 262144) -> np.ndarray:
+    """Σ left[row] · right[col] for each pair, both sides given by ``_padded``."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), step):
+        r, c = rows[start : start + step], cols[start : start + step]
+        left_ids, right_ids = left[0][r], right[0][c]
+        same = (left_ids[:, :, None] == right_ids[:, None, :]) & (left_ids[:, :, None] >= 0)
+        weights = left[1][r][:, :, None] * right[1][c][:, None, :]
+        out[start : start + step] = (same * weights).sum(axis=(1, 2))
     return out
 
 
