@@ -38,6 +38,10 @@ def posting_data(regions, **overrides) -> dict:
 
 @pytest.fixture
 def talent(users, regions, enterprise, other_enterprise):
+    return make_world(users, regions, other_enterprise)
+
+
+def make_world(users, regions, other_enterprise) -> dict:
     seeker_person = Person.objects.create(
         name="沈毕业",
         id_number=make_id_number("330421", datetime.date(2003, 6, 1), 41),

@@ -3,11 +3,17 @@ day, quiet hours, never a posting twice, never a dismissed one, a plain mode, on
 
 import datetime
 
+import pytest
+from django.db import connection
+
 from qinqing.core.models import Notification
 from qinqing.talent import services
 from qinqing.talent.models import PushLog, Recommendation
-from tests.talent.conftest import NOW, publish
+from tests.talent.conftest import NOW, make_world, publish
 
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrency is proven on PostgreSQL"
+)
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 
@@ -81,3 +87,34 @@ def test_one_tap_opt_out_stops_every_push(talent, regions, profile):
     services.do_opt_out(talent["seeker"], now=NOW)
     assert services.do_push_recommendations(NOW) == 0
     assert not PushLog.objects.exists()
+
+
+@pytest.mark.postgres
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_push_runs_at_once_send_one_message(regions, users, enterprise, other_enterprise):
+    import threading
+
+    from django.db import connections
+
+    world = make_world(users, regions, other_enterprise)
+    services.do_save_profile(world["seeker"], {"education": "本科", "skills": "封测"})
+    publish(world, regions)
+    consent(world, regions)
+    barrier = threading.Barrier(2)
+    sent = []
+
+    def run():
+        try:
+            barrier.wait()
+            sent.append(services.do_push_recommendations(NOW))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sent) == [0, 1]
+    assert pushes(world).count() == 1 and PushLog.objects.count() == 1
