@@ -3,6 +3,7 @@ lodging and apartments. The same filters and services as the pages."""
 
 import datetime
 
+from django.db import transaction
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -246,12 +247,14 @@ def postings(request, status: str | None = None, q: str | None = None):
     summary="起草岗位（企业账号）",
 )
 def create_posting(request, payload: PostingIn):
-    """submit=true 时保存后立即提交审核；缺少的要素、歧视性表述逐项列出（422）。"""
+    """submit=true 时保存后立即提交审核；缺少的要素、歧视性表述逐项列出（422），此时不保存。"""
     data = payload.dict()
     submit = data.pop("submit")
-    posting = services.do_save_posting(request.auth, data)
-    if submit:
-        posting = services.do_submit_posting(request.auth, posting)
+    # Saved and submitted together, or not at all: a refused submission leaves no draft.
+    with transaction.atomic():
+        posting = services.do_save_posting(request.auth, data)
+        if submit:
+            posting = services.do_submit_posting(request.auth, posting)
     return Status(201, Posting.objects.select_related("employer", "location").get(pk=posting.pk))
 
 

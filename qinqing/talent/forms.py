@@ -236,6 +236,7 @@ class StayForm(Form):
 
 
 class ApartmentApplicationForm(Form):
+    employee_name = forms.CharField(label="员工姓名", max_length=50, error_messages=REQUIRED)
     employee_id_number = forms.CharField(
         label="员工身份证号", max_length=18, error_messages=REQUIRED
     )

@@ -15,8 +15,8 @@ def test_an_employer_drafts_and_submits_a_posting_and_hears_what_is_missing(tale
     assert answer.status_code == 422
     body = answer.json()
     assert "缺少招聘人数" in body["detail"] and "含有性别限制“限男性”" in body["detail"]
-    # Nothing half-saved: the draft exists, but nothing is under review.
-    assert Posting.objects.get().status == "draft"
+    # Nothing half-saved: a refused submission leaves no draft behind.
+    assert not Posting.objects.exists()
 
 
 def test_a_seeker_searches_applies_and_follows_the_application(talent, regions, profile):

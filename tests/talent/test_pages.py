@@ -78,6 +78,9 @@ def test_the_employer_drafts_submits_and_the_center_reviews_on_pages(talent, reg
     page = employer.post("/talent/my-postings/new/", {**data, "submit": "1"})
     assert page.status_code == 422
     assert "含有性别限制“限男性”" in page.content.decode()
+    assert not Posting.objects.exists()
+    page = employer.post("/talent/my-postings/new/", {**data, "save": "1"})
+    assert page.status_code == 302  # a draft may say anything; submitting it may not
     draft = Posting.objects.get()
     assert draft.status == "draft"
     page = employer.post(
@@ -113,3 +116,22 @@ def test_one_tap_turns_pushes_off(talent, regions, profile):
     assert "一键关闭推送" in client.get("/talent/push/").content.decode()
     client.post("/talent/push/off/")
     assert PushSettings.objects.get(profile=profile).consent is False
+
+
+def test_an_enterprise_applies_for_an_apartment_on_its_page(talent, regions):
+    from qinqing.talent.models import ApartmentApplication, EligibilityRule
+
+    EligibilityRule.objects.create(education_min="本科", zone=regions["wucheng"])
+    employer = client_for(talent["employer"])
+    person = talent["person"]
+    page = employer.post(
+        "/talent/apartments/",
+        {"employee_name": person.name, "employee_id_number": person.id_number, "education": "大专"},
+    )
+    assert page.status_code == 422 and "学历应为本科及以上" in page.content.decode()
+    page = employer.post(
+        "/talent/apartments/",
+        {"employee_name": person.name, "employee_id_number": person.id_number, "education": "本科"},
+    )
+    assert page.status_code == 302
+    assert ApartmentApplication.objects.get().employee == person

@@ -20,7 +20,7 @@ from qinqing.core.views.common import (
 )
 from qinqing.talent import indicators, services
 from qinqing.talent.filters import AgreementFilter, ApartmentFilter, EventFilter, ReviewFilter
-from qinqing.talent.forms import ReviewForm
+from qinqing.talent.forms import ApartmentApplicationForm, ReviewForm
 from qinqing.talent.models import ApartmentUnit, BedStay, Posting, TalentEvent
 from qinqing.talent.views.seeker import POSTING_COLUMNS
 
@@ -110,6 +110,30 @@ def apartments(request):
             ],
             rows.iterator(chunk_size=2000),
         )
+    form = None
+    if request.user.has_perm("talent.add_apartmentapplication"):
+        form = ApartmentApplicationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                employee = call_service(
+                    services.employee_for,
+                    request.user,
+                    data["employee_name"],
+                    data["employee_id_number"],
+                )
+                application = call_service(
+                    services.do_apply_apartment,
+                    request.user,
+                    employee,
+                    data["education"],
+                    data["owns_local_home"],
+                )
+            except InvalidInput as error:
+                show_errors(form, error)
+            else:
+                messages.success(request, f"已提交申请 {application.case.number}，审核后进入轮候")
+                return redirect("talent-apartments")
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     units = None
     if request.user.has_perm("talent.add_lease"):
@@ -127,8 +151,8 @@ def apartments(request):
     return render(
         request,
         "talent/apartments.html",
-        {"page": page, "units": units, "query": query_string(request)},
-        status=status,
+        {"page": page, "units": units, "form": form, "query": query_string(request)},
+        status=422 if form is not None and form.is_bound and form.errors else status,
     )
 
 

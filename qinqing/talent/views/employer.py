@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -50,13 +51,13 @@ def posting_edit(request, pk=None):
     form = PostingForm(request.POST or None, instance=posting)
     if request.method == "POST":
         try:
-            saved = call_service(services.do_save_posting, request.user, request.POST, posting)
-            if request.POST.get("submit"):
-                saved = call_service(services.do_submit_posting, request.user, saved)
+            # Saved and submitted together, or not at all.
+            with transaction.atomic():
+                saved = call_service(services.do_save_posting, request.user, request.POST, posting)
+                if request.POST.get("submit"):
+                    saved = call_service(services.do_submit_posting, request.user, saved)
         except InvalidInput as error:
             show_errors(form, error)
-            if posting is None and "saved" in locals():
-                messages.info(request, "草稿已保存，补全后可再提交审核")
         else:
             if saved.status == "submitted":
                 messages.success(request, f"“{saved.title}”已提交审核，审核期限 2 个工作日")
