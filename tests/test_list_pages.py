@@ -217,7 +217,7 @@ PAGES = [
     # The audit list names each entry's record and actor from prefetched sets.
     ("/audit/", "admin", add_enterprise, 53),
     ("/station/grading/", "admin", add_grade, 12),
-    ("/talent/search/", "resident", add_posting, 11),
+    ("/talent/search/", "resident", add_posting, 9),
     ("/talent/my-postings/", "enterprise", add_posting, 7),
     ("/talent/review/", "staff", add_submitted_posting, 10),
     ("/talent/applicants/", "enterprise", add_application, 7),
