@@ -276,6 +276,20 @@ class _Space:
         keep[kept] = 1.0
         return sparse.diags(keep)
 
+    def closeness_table(self) -> np.ndarray:
+        """Desired place × posting place → credit (a last row and column of zeros
+        stand for "none"), rebuilt when new places have been seen."""
+        size = len(self.places)
+        if getattr(self, "_table", None) is None or self._table.shape[0] != size + 1:
+            table = np.zeros((size + 1, size + 1), dtype=np.float32)
+            for name, index in list(self.places.index.items()):
+                for up, credit in self.place_closeness(name).items():
+                    table[up, index] = credit
+            if len(self.places) != size:  # place_closeness met new names: build again
+                return self.closeness_table()
+            self._table = table
+        return self._table
+
     def place_closeness(self, place: str) -> dict[int, float]:
         """Desired place → credit when the posting is at ``place``: itself 1.0, its
         county 0.9, its city 0.75, its province 0.6 (by depth difference)."""
@@ -342,6 +356,10 @@ class _Side:
             )
             self.salary_max = np.where(self.salary_max > 0, self.salary_max, self.salary_min)
             self.places = self._posting_places(records, space)
+            self.place_id = np.array(
+                [space.places.index.get(str(r.get("location") or "").strip(), -1) for r in records],
+                dtype=np.int64,
+            )
         else:
             self.experience = np.array(
                 [_float(r.get("experience_years")) for r in records], dtype=np.float32
@@ -642,6 +660,9 @@ class Matcher:
             s_edu, p_edu = S.education[rows], p.education[cols]
             maybe = s_edu.astype(np.int16) >= p_edu.astype(np.int16) - 1
             rows, cols, text_value = rows[maybe], cols[maybe], text_value[maybe]
+            near = self._closeness(S, rows, p, cols)
+            maybe = (~S.has_desired[rows]) | (near > 0)
+            rows, cols, text_value = rows[maybe], cols[maybe], text_value[maybe]
             if per_row is not None and len(rows):
                 keep = _prefilter(rows, text_value, per_row)
                 rows, cols, text_value = rows[keep], cols[keep], text_value[keep]
@@ -659,7 +680,7 @@ class Matcher:
             below & relevant & (s_exp >= np.maximum(p_exp, 1) + w["education_experience_years"])
         )
         education_ok = (s_edu >= p_edu) | made_up
-        closeness = np.minimum(_pair_product(S.place_pad, rows, p.place_pad, cols), 1.0)
+        closeness = self._closeness(S, rows, p, cols)
         location_ok = (~S.has_desired[rows]) | (closeness > 0)
         ok = education_ok & location_ok
         if not everything:
@@ -793,6 +814,19 @@ class Matcher:
             posting_fit=posting_fit,
             below=made_up.astype(np.float32),
         )
+        return out
+
+    def _closeness(self, S: "_Rows", rows, p: "_Side", cols) -> np.ndarray:
+        """Per pair: the best credit of the seeker's desired places for the posting's place."""
+        table = self.space.closeness_table()
+        none = table.shape[0] - 1
+        desired = S.place_pad[0][rows]
+        place = p.place_id[cols]
+        place = np.where((place >= 0) & (place < none), place, none)
+        out = np.zeros(len(rows), dtype=np.float32)
+        for k in range(desired.shape[1]):
+            wanted = np.where((desired[:, k] >= 0) & (desired[:, k] < none), desired[:, k], none)
+            out = np.maximum(out, table[wanted, place])
         return out
 
     # -- feedback
