@@ -431,9 +431,7 @@ class _Rows:
         self.side = side
         self.index = index
         self.whole = len(index) == len(side.ids)  # every row, in order: nothing to slice
-        for name in ("bm25", "bag", "skills", "raw", "title", "majors"):
-            value = getattr(side, name)
-            setattr(self, name, value if self.whole else value[index])
+        self.bm25 = side.bm25 if self.whole else side.bm25[index]
 
     def __getattr__(self, name):
         value = getattr(self.side, name)
@@ -1021,19 +1019,7 @@ class _Transposed:
 
     def __init__(self, side: _Side):
         self.side = side
-        for name in (
-            "bm25",
-            "bag",
-            "skills",
-            "raw",
-            "title",
-            "occupations",
-            "groups",
-            "majors",
-            "major_groups",
-            "places",
-        ):
-            setattr(self, name, getattr(side, name).T.tocsr())
+        self.bm25 = side.bm25.T.tocsr()
         profile = side.skills.maximum(side.title)
         self.profile = l2_normalise(profile).T.tocsr()
 
