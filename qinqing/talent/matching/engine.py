@@ -406,6 +406,8 @@ class _Side:
         self.bm25 = l2_normalise(sparse.csr_matrix(weights @ mask))
         self.bag = sparse.csr_matrix(self.bag @ mask)
         self.title = sparse.csr_matrix(self.title @ mask)
+        for matrix in (self.bm25, self.bag, self.title):
+            matrix.eliminate_zeros()  # masked words leave no explicit zeros behind
         self.n_title = np.asarray(self.title.sum(axis=1)).ravel()
         self.bag.sort_indices()
         row_of = np.repeat(np.arange(self.bag.shape[0], dtype=np.int64), np.diff(self.bag.indptr))
@@ -650,6 +652,7 @@ class Matcher:
         if everything:
             rows, cols = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
             text_value = text.toarray().ravel()[:1].astype(np.float32)
+            near = self._closeness(S, rows, p, cols)
         else:
             # Rows of a CSR product are grouped (columns within a row need no order here).
             rows = np.repeat(np.arange(text.shape[0], dtype=np.int64), np.diff(text.indptr))
@@ -660,25 +663,25 @@ class Matcher:
             rows, cols, text_value = rows[maybe], cols[maybe], text_value[maybe]
             near = self._closeness(S, rows, p, cols)
             maybe = (~S.has_desired[rows]) | (near > 0)
-            rows, cols, text_value = rows[maybe], cols[maybe], text_value[maybe]
+            rows, cols, text_value, near = rows[maybe], cols[maybe], text_value[maybe], near[maybe]
             if per_row is not None and len(rows):
                 keep = _prefilter(rows, text_value, per_row)
-                rows, cols, text_value = rows[keep], cols[keep], text_value[keep]
+                rows, cols, text_value, near = rows[keep], cols[keep], text_value[keep], near[keep]
 
         # Hard constraints: education and place.
         s_edu = S.education[rows].astype(np.int16)
         p_edu = p.education[cols].astype(np.int16)
         s_exp = S.experience[rows]
         p_exp = p.experience[cols]
-        canon = _pair_product(S.skill_pad, rows, p.skill_pad, cols)
-        occ = _pair_product(S.occ_pad, rows, p.occ_pad, cols)
+        canon = _pair_product(S.skill_pad, rows, p.skill_pad, cols, binary=True)
+        occ = _pair_product(S.occ_pad, rows, p.occ_pad, cols, binary=True)
         relevant = (canon > 0) | (occ > 0)
         below = (p_edu > 0) & (s_edu == p_edu - 1)
         made_up = (
             below & relevant & (s_exp >= np.maximum(p_exp, 1) + w["education_experience_years"])
         )
         education_ok = (s_edu >= p_edu) | made_up
-        closeness = self._closeness(S, rows, p, cols)
+        closeness = near
         location_ok = (~S.has_desired[rows]) | (closeness > 0)
         ok = education_ok & location_ok
         if not everything:
@@ -694,7 +697,7 @@ class Matcher:
             )
 
         # Skills, both ways: exact tag, synonym (same canonical word), only in the text.
-        exact = np.minimum(_pair_product(S.raw_pad, rows, p.raw_pad, cols), canon)
+        exact = np.minimum(_pair_product(S.raw_pad, rows, p.raw_pad, cols, binary=True), canon)
         synonym = canon - exact
         s_global = S.index[rows]
         in_seeker_text = np.maximum(_in_bag(S.side, s_global, p.skill_pad[0][cols]) - canon, 0)
@@ -718,10 +721,10 @@ class Matcher:
             semantic = (1 - share) * semantic + share * dense
 
         # Title / occupation.
-        group = _pair_product(S.group_pad, rows, p.group_pad, cols)
-        title_in_posting = _pair_product(S.title_pad, rows, p.title_pad, cols) / np.maximum(
-            S.n_title[rows], 1
-        )
+        group = _pair_product(S.group_pad, rows, p.group_pad, cols, binary=True)
+        title_in_posting = _pair_product(
+            S.title_pad, rows, p.title_pad, cols, binary=True
+        ) / np.maximum(S.n_title[rows], 1)
         posting_title_known = _in_bag(S.side, s_global, p.title_pad[0][cols]) / np.maximum(
             p.n_title[cols], 1
         )
@@ -732,8 +735,11 @@ class Matcher:
 
         # Major: the same major, or one of the same 专业类.
         major_score = np.maximum(
-            np.minimum(_pair_product(S.major_pad, rows, p.major_pad, cols), 1),
-            0.6 * np.minimum(_pair_product(S.major_group_pad, rows, p.major_group_pad, cols), 1),
+            np.minimum(_pair_product(S.major_pad, rows, p.major_pad, cols, binary=True), 1),
+            0.6
+            * np.minimum(
+                _pair_product(S.major_group_pad, rows, p.major_group_pad, cols, binary=True), 1
+            ),
         )
 
         # Experience and salary.
@@ -1113,15 +1119,19 @@ def _padded(matrix: sparse.csr_matrix, width: int = 6) -> tuple[np.ndarray, np.n
     return ids, values
 
 
-def _pair_product(left, rows, right, cols, step: int = 262144) -> np.ndarray:
-    """Σ left[row] · right[col] for each pair, both sides given by ``_padded``."""
+def _pair_product(left, rows, right, cols, step: int = 262144, binary=False) -> np.ndarray:
+    """Σ left[row] · right[col] for each pair, both sides given by ``_padded``
+    (``binary``: every value is 1, so matches are only counted)."""
     out = np.zeros(len(rows), dtype=np.float32)
     for start in range(0, len(rows), step):
         r, c = rows[start : start + step], cols[start : start + step]
         left_ids, right_ids = left[0][r], right[0][c]
         same = (left_ids[:, :, None] == right_ids[:, None, :]) & (left_ids[:, :, None] >= 0)
-        weights = left[1][r][:, :, None] * right[1][c][:, None, :]
-        out[start : start + step] = (same * weights).sum(axis=(1, 2))
+        if binary:
+            out[start : start + step] = same.sum(axis=(1, 2), dtype=np.int32)
+        else:
+            weights = left[1][r][:, :, None] * right[1][c][:, None, :]
+            out[start : start + step] = (same * weights).sum(axis=(1, 2))
     return out
 
 
