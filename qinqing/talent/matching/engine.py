@@ -276,6 +276,20 @@ class _Space:
         keep[kept] = 1.0
         return sparse.diags(keep)
 
+    def closeness_table(self) -> np.ndarray:
+        """Desired place × posting place → credit (a last row and column of zeros
+        stand for "none"), rebuilt when new places have been seen."""
+        size = len(self.places)
+        if getattr(self, "_table", None) is None or self._table.shape[0] != size + 1:
+            table = np.zeros((size + 1, size + 1), dtype=np.float32)
+            for name, index in list(self.places.index.items()):
+                for up, credit in self.place_closeness(name).items():
+                    table[up, index] = credit
+            if len(self.places) != size:  # place_closeness met new names: build again
+                return self.closeness_table()
+            self._table = table
+        return self._table
+
     def place_closeness(self, place: str) -> dict[int, float]:
         """Desired place → credit when the posting is at ``place``: itself 1.0, its
         county 0.9, its city 0.75, its province 0.6 (by depth difference)."""
@@ -342,6 +356,10 @@ class _Side:
             )
             self.salary_max = np.where(self.salary_max > 0, self.salary_max, self.salary_min)
             self.places = self._posting_places(records, space)
+            self.place_id = np.array(
+                [space.places.index.get(str(r.get("location") or "").strip(), -1) for r in records],
+                dtype=np.int64,
+            )
         else:
             self.experience = np.array(
                 [_float(r.get("experience_years")) for r in records], dtype=np.float32
@@ -388,6 +406,8 @@ class _Side:
         self.bm25 = l2_normalise(sparse.csr_matrix(weights @ mask))
         self.bag = sparse.csr_matrix(self.bag @ mask)
         self.title = sparse.csr_matrix(self.title @ mask)
+        for matrix in (self.bm25, self.bag, self.title):
+            matrix.eliminate_zeros()  # masked words leave no explicit zeros behind
         self.n_title = np.asarray(self.title.sum(axis=1)).ravel()
         self.bag.sort_indices()
         row_of = np.repeat(np.arange(self.bag.shape[0], dtype=np.int64), np.diff(self.bag.indptr))
@@ -413,9 +433,7 @@ class _Rows:
         self.side = side
         self.index = index
         self.whole = len(index) == len(side.ids)  # every row, in order: nothing to slice
-        for name in ("bm25", "bag", "skills", "raw", "title", "majors"):
-            value = getattr(side, name)
-            setattr(self, name, value if self.whole else value[index])
+        self.bm25 = side.bm25 if self.whole else side.bm25[index]
 
     def __getattr__(self, name):
         value = getattr(self.side, name)
@@ -634,6 +652,7 @@ class Matcher:
         if everything:
             rows, cols = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
             text_value = text.toarray().ravel()[:1].astype(np.float32)
+            near = self._closeness(S, rows, p, cols)
         else:
             # Rows of a CSR product are grouped (columns within a row need no order here).
             rows = np.repeat(np.arange(text.shape[0], dtype=np.int64), np.diff(text.indptr))
@@ -642,24 +661,27 @@ class Matcher:
             s_edu, p_edu = S.education[rows], p.education[cols]
             maybe = s_edu.astype(np.int16) >= p_edu.astype(np.int16) - 1
             rows, cols, text_value = rows[maybe], cols[maybe], text_value[maybe]
+            near = self._closeness(S, rows, p, cols)
+            maybe = (~S.has_desired[rows]) | (near > 0)
+            rows, cols, text_value, near = rows[maybe], cols[maybe], text_value[maybe], near[maybe]
             if per_row is not None and len(rows):
                 keep = _prefilter(rows, text_value, per_row)
-                rows, cols, text_value = rows[keep], cols[keep], text_value[keep]
+                rows, cols, text_value, near = rows[keep], cols[keep], text_value[keep], near[keep]
 
         # Hard constraints: education and place.
         s_edu = S.education[rows].astype(np.int16)
         p_edu = p.education[cols].astype(np.int16)
         s_exp = S.experience[rows]
         p_exp = p.experience[cols]
-        canon = _pair_product(S.skill_pad, rows, p.skill_pad, cols)
-        occ = _pair_product(S.occ_pad, rows, p.occ_pad, cols)
+        canon = _pair_product(S.skill_pad, rows, p.skill_pad, cols, binary=True)
+        occ = _pair_product(S.occ_pad, rows, p.occ_pad, cols, binary=True)
         relevant = (canon > 0) | (occ > 0)
         below = (p_edu > 0) & (s_edu == p_edu - 1)
         made_up = (
             below & relevant & (s_exp >= np.maximum(p_exp, 1) + w["education_experience_years"])
         )
         education_ok = (s_edu >= p_edu) | made_up
-        closeness = np.minimum(_pair_product(S.place_pad, rows, p.place_pad, cols), 1.0)
+        closeness = near
         location_ok = (~S.has_desired[rows]) | (closeness > 0)
         ok = education_ok & location_ok
         if not everything:
@@ -675,7 +697,7 @@ class Matcher:
             )
 
         # Skills, both ways: exact tag, synonym (same canonical word), only in the text.
-        exact = np.minimum(_pair_product(S.raw_pad, rows, p.raw_pad, cols), canon)
+        exact = np.minimum(_pair_product(S.raw_pad, rows, p.raw_pad, cols, binary=True), canon)
         synonym = canon - exact
         s_global = S.index[rows]
         in_seeker_text = np.maximum(_in_bag(S.side, s_global, p.skill_pad[0][cols]) - canon, 0)
@@ -699,10 +721,10 @@ class Matcher:
             semantic = (1 - share) * semantic + share * dense
 
         # Title / occupation.
-        group = _pair_product(S.group_pad, rows, p.group_pad, cols)
-        title_in_posting = _pair_product(S.title_pad, rows, p.title_pad, cols) / np.maximum(
-            S.n_title[rows], 1
-        )
+        group = _pair_product(S.group_pad, rows, p.group_pad, cols, binary=True)
+        title_in_posting = _pair_product(
+            S.title_pad, rows, p.title_pad, cols, binary=True
+        ) / np.maximum(S.n_title[rows], 1)
         posting_title_known = _in_bag(S.side, s_global, p.title_pad[0][cols]) / np.maximum(
             p.n_title[cols], 1
         )
@@ -713,8 +735,11 @@ class Matcher:
 
         # Major: the same major, or one of the same 专业类.
         major_score = np.maximum(
-            np.minimum(_pair_product(S.major_pad, rows, p.major_pad, cols), 1),
-            0.6 * np.minimum(_pair_product(S.major_group_pad, rows, p.major_group_pad, cols), 1),
+            np.minimum(_pair_product(S.major_pad, rows, p.major_pad, cols, binary=True), 1),
+            0.6
+            * np.minimum(
+                _pair_product(S.major_group_pad, rows, p.major_group_pad, cols, binary=True), 1
+            ),
         )
 
         # Experience and salary.
@@ -793,6 +818,19 @@ class Matcher:
             posting_fit=posting_fit,
             below=made_up.astype(np.float32),
         )
+        return out
+
+    def _closeness(self, S: "_Rows", rows, p: "_Side", cols) -> np.ndarray:
+        """Per pair: the best credit of the seeker's desired places for the posting's place."""
+        table = self.space.closeness_table()
+        none = table.shape[0] - 1
+        desired = S.place_pad[0][rows]
+        place = p.place_id[cols]
+        place = np.where((place >= 0) & (place < none), place, none)
+        out = np.zeros(len(rows), dtype=np.float32)
+        for k in range(desired.shape[1]):
+            wanted = np.where((desired[:, k] >= 0) & (desired[:, k] < none), desired[:, k], none)
+            out = np.maximum(out, table[wanted, place])
         return out
 
     # -- feedback
@@ -987,19 +1025,7 @@ class _Transposed:
 
     def __init__(self, side: _Side):
         self.side = side
-        for name in (
-            "bm25",
-            "bag",
-            "skills",
-            "raw",
-            "title",
-            "occupations",
-            "groups",
-            "majors",
-            "major_groups",
-            "places",
-        ):
-            setattr(self, name, getattr(side, name).T.tocsr())
+        self.bm25 = side.bm25.T.tocsr()
         profile = side.skills.maximum(side.title)
         self.profile = l2_normalise(profile).T.tocsr()
 
@@ -1093,15 +1119,19 @@ def _padded(matrix: sparse.csr_matrix, width: int = 6) -> tuple[np.ndarray, np.n
     return ids, values
 
 
-def _pair_product(left, rows, right, cols, step: int = 262144) -> np.ndarray:
-    """Σ left[row] · right[col] for each pair, both sides given by ``_padded``."""
+def _pair_product(left, rows, right, cols, step: int = 262144, binary=False) -> np.ndarray:
+    """Σ left[row] · right[col] for each pair, both sides given by ``_padded``
+    (``binary``: every value is 1, so matches are only counted)."""
     out = np.zeros(len(rows), dtype=np.float32)
     for start in range(0, len(rows), step):
         r, c = rows[start : start + step], cols[start : start + step]
         left_ids, right_ids = left[0][r], right[0][c]
         same = (left_ids[:, :, None] == right_ids[:, None, :]) & (left_ids[:, :, None] >= 0)
-        weights = left[1][r][:, :, None] * right[1][c][:, None, :]
-        out[start : start + step] = (same * weights).sum(axis=(1, 2))
+        if binary:
+            out[start : start + step] = same.sum(axis=(1, 2), dtype=np.int32)
+        else:
+            weights = left[1][r][:, :, None] * right[1][c][:, None, :]
+            out[start : start + step] = (same * weights).sum(axis=(1, 2))
     return out
 
 
