@@ -582,6 +582,24 @@ def rank_for(profile: SeekerProfile, candidates, limit: int, today=None) -> list
     ]
 
 
+def explain_pair(profile: SeekerProfile, posting: Posting):
+    """Why this seeker and this posting fit (or not), for the employer's screen."""
+    package = _matching()
+    if package is None:
+        return None
+    seeker = seeker_dict(profile)
+    seeker["features"] = profile.features or None
+    data = posting_dict(posting)
+    data["features"] = posting.features or None
+    places = set(profile.desired_locations.select_related("parent__parent__parent"))
+    if posting.location_id:
+        places.add(posting.location)
+    matcher = package[0].Matcher(
+        [data], [seeker], region_ancestors=region_ancestors(places), today=timezone.localdate()
+    )
+    return matcher.explain(seeker, data)
+
+
 def recommendations_for(profile: SeekerProfile, limit: int = 20, now=None) -> list[dict]:
     """What the recommendations page shows (nothing dismissed, nothing applied to)."""
     now = now or timezone.now()

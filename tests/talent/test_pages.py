@@ -100,6 +100,7 @@ def test_the_employer_moves_an_applicant_and_cannot_see_others(talent, regions, 
     employer = client_for(talent["employer"])
     page = employer.get(f"/talent/applicants/{application.pk}/")
     assert "嘉兴学院" in page.content.decode()
+    assert "与岗位的匹配情况" in page.content.decode() and "技能" in page.content.decode()
     employer.post(f"/talent/applicants/{application.pk}/", {"status": "viewed"})
     application.refresh_from_db()
     assert application.status == "viewed"

@@ -126,6 +126,7 @@ def applicant(request, pk):
         {
             "application": application,
             "profile": profile,
+            "explanation": services.explain_pair(profile, application.posting),
             "form": form,
             "moves": [
                 (status, label)
