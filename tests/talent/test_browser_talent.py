@@ -23,13 +23,12 @@ def market(talent, regions, profile):
     publish(
         talent,
         regions,
-        title="电商运营专员",
-        duties="负责天猫店铺运营与直播带货",
-        skills="直播带货、数据分析",
-        majors="电子商务",
-        occupation="4-01",
-        salary_min=6000,
-        salary_max=9000,
+        title="质量工程师",
+        duties="负责来料与制程质量控制，主导客户投诉的8D分析",
+        skills="SPC、8D",
+        skills_text="",
+        salary_min=9000,
+        salary_max=14000,
     )
     services.do_set_push(
         talent["seeker"],
@@ -52,7 +51,7 @@ def test_a_seeker_searches_applies_and_is_pushed_a_posting_on_a_phone(
     page.fill("input[name=q]", "封测")
     page.click("button:has-text('搜索')")
     page.wait_for_load_state()
-    assert "封装测试工艺工程师" in page.content() and "电商运营专员" not in page.content()
+    assert "封装测试工艺工程师" in page.content() and "质量工程师" not in page.content()
     page.screenshot(path=str(SHOTS / "talent-search-phone.png"), full_page=True)
     fits(page)
 
@@ -68,7 +67,7 @@ def test_a_seeker_searches_applies_and_is_pushed_a_posting_on_a_phone(
     # The daily push: the other posting (the applied one is never pushed).
     assert services.do_push_recommendations(NOW) == 1
     page.goto(live_server.url + "/notifications/")
-    assert "为您推荐1个新岗位" in page.content() and "电商运营专员" in page.content()
+    assert "为您推荐1个新岗位" in page.content() and "质量工程师" in page.content()
     page.screenshot(path=str(SHOTS / "talent-push-phone.png"), full_page=True)
     fits(page)
 
