@@ -19,5 +19,6 @@ urlpatterns = [
     path("investment/", include("qinqing.investment.urls")),
     path("medinsure/", include("qinqing.medinsure.urls")),
     path("veterans/", include("qinqing.veterans.urls")),
+    path("talent/", include("qinqing.talent.urls")),
     path("", include("qinqing.core.urls")),
 ]

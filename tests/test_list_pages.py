@@ -311,6 +311,63 @@ def add_veteran_payment(n, ctx):
         station=record.station,
         amount=1200 - n,
         paid_on=datetime.date(2026, 3, 1),
+def add_posting(n, ctx, status="published"):
+    from qinqing.talent.models import Posting
+
+    today = timezone.localdate()
+    return Posting.objects.create(
+        employer=ctx["users"]["enterprise"].enterprise,
+        title=f"封装测试工程师{n}",
+        duties="负责封装测试工艺",
+        headcount=2,
+        education_min="本科",
+        location=ctx["regions"]["zhuma"],
+        salary_min=8000,
+        salary_max=12000,
+        valid_from=today - datetime.timedelta(days=1),
+        valid_until=today + datetime.timedelta(days=30),
+        status=status,
+        published_at=timezone.now(),
+        created_by=ctx["users"]["enterprise"],
+    )
+
+
+def add_submitted_posting(n, ctx):
+    from qinqing.talent.services import do_submit_posting
+
+    posting = add_posting(n, ctx, status="draft")
+    posting.majors, posting.skills, posting.experience_years_min = ["微电子"], ["PLC"], 1
+    posting.save()
+    do_submit_posting(ctx["users"]["enterprise"], posting)
+
+
+def add_application(n, ctx):
+    from qinqing.talent.models import Application, SeekerProfile
+
+    person = Person.objects.create(
+        name=f"求职者{n}",
+        id_number=make_id_number("330702", datetime.date(2001, 5, 6), 400 + n),
+        region=ctx["regions"]["zhuma"],
+    )
+    posting = add_posting(n, ctx)
+    Application.objects.create(
+        posting=posting,
+        profile=SeekerProfile.objects.create(person=person, education="本科"),
+        employer=posting.employer,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def add_talent_event(n, ctx):
+    from qinqing.talent.models import TalentEvent
+
+    TalentEvent.objects.create(
+        title=f"人才沙龙{n}",
+        kind="salon",
+        venue="人才大厦",
+        capacity=30,
+        starts_at=timezone.now() + datetime.timedelta(days=n),
     )
 
 
@@ -354,6 +411,12 @@ PAGES = [
     ("/veterans/stations/", "admin", add_veteran_visit, 9),
     ("/veterans/payments/?year=2026", "admin", add_veteran_payment, 13),
     ("/veterans/payments/?year=2026&show=wrong_amount", "admin", add_veteran_payment, 13),
+    ("/talent/search/", "resident", add_posting, 9),
+    ("/talent/my-postings/", "enterprise", add_posting, 7),
+    ("/talent/review/", "staff", add_submitted_posting, 10),
+    ("/talent/applicants/", "enterprise", add_application, 7),
+    ("/talent/applications/", "staff", add_application, 7),
+    ("/talent/events/", "resident", add_talent_event, 7),
 ]
 
 

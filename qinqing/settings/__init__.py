@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qinqing.investment",
     "qinqing.medinsure",
     "qinqing.veterans",
+    "qinqing.talent",
 ]
 
 MIDDLEWARE = [
