@@ -8,10 +8,11 @@ class TalentConfig(AppConfig):
 
     def ready(self) -> None:
         from qinqing.core.context_processors import NAVIGATION
-        from qinqing.talent import access_rules, case_types, services  # noqa: F401
+        from qinqing.talent import access_rules, case_types, figures, services  # noqa: F401
 
         access_rules.install()
         case_types.register()
+        figures.register()
         NAVIGATION.append(("人才服务", "talent-home", "talent.view_posting"))
         _register_audit()
 

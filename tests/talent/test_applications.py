@@ -74,3 +74,26 @@ def test_hires_feed_the_graduate_and_overseas_figures(talent, regions, profile):
     assert indicators.graduates_recruited(2026) == 1
     assert indicators.overseas_talents() == 1
     assert indicators.graduates_recruited(2030) == 0
+
+
+def test_the_cockpit_counts_hires_within_its_period_for_the_center_not_for_an_outsider(
+    talent, regions, profile, users
+):
+    import datetime
+
+    from qinqing.core.indicators import Scope, figures, read
+
+    SeekerProfile.objects.filter(pk=profile.pk).update(overseas_returnee=True)
+    application = services.do_apply(talent["seeker"], publish(talent, regions), now=NOW)
+    for step in ("viewed", "interview", "offer", "hired"):
+        application = services.do_move_application(talent["employer"], application, step, now=NOW)
+
+    def values(user, **period):
+        return {f.code: read(f, Scope(user, **period)).value for f in figures("talent")}
+
+    staff = values(talent["staff"])
+    assert staff["talent.graduates_recruited"] == 1 and staff["talent.overseas_talents"] == 1
+    before = values(talent["staff"], end=application.hired_on - datetime.timedelta(days=1))
+    assert before["talent.graduates_recruited"] == 0
+    assert values(users["leader"])["talent.graduates_recruited"] == 1
+    assert values(talent["other_employer"])["talent.graduates_recruited"] == 0
