@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("cases/", include("qinqing.cases.urls")),
     path("station/", include("qinqing.enterprise.urls")),
+    path("workspace/", include("qinqing.workspace.urls")),
     path("", include("qinqing.core.urls")),
 ]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "qinqing.core",
     "qinqing.cases",
     "qinqing.enterprise",
+    "qinqing.workspace",
 ]
 
 MIDDLEWARE = [

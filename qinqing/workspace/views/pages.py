@@ -1,0 +1,9 @@
+from django.http import HttpResponse
+
+
+def home(request):
+    return HttpResponse("")
+
+
+def mine(request):
+    return HttpResponse("")
