@@ -178,6 +178,9 @@ class Photo(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "照片"
 
+    def __str__(self) -> str:
+        return self.file.name
+
 
 class FundingStage(models.TextChoices):
     IDEA = "idea", "创意阶段"
@@ -273,6 +276,9 @@ class SiteVisit(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "实地考察"
 
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.people}人"
+
 
 class RentBasis(models.TextChoices):
     PER_M2 = "m2", "按面积（元/平方米·月）"
@@ -367,6 +373,9 @@ class ServiceProvider(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "配套服务提供方"
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.department}"
+
 
 class ServiceRequest(models.Model):
     case = models.OneToOneField(
@@ -380,6 +389,9 @@ class ServiceRequest(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "配套服务申请"
         ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.get_kind_display()}"
 
 
 class SiteEvent(EventWithSeats):
