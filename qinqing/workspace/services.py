@@ -390,7 +390,7 @@ def remind_rent_free_ending(today: datetime.date | None = None) -> int:
             )
             staff = _staff_of(lease)
             do_notify(
-                [lease.team.leader, *staff], REMINDER, "免租期即将到期", body, "/workspace/leases/"
+                [lease.team.leader, *staff], REMINDER, "免租期即将到期", body, "/workspace/mine/"
             )
             audit.record_event(None, lease, "rent_free_reminder", rent_free_until=str(free_until))
             sent += 1

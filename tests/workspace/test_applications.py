@@ -193,3 +193,15 @@ def test_a_monthly_event_takes_sign_ups_up_to_its_capacity(world):
     services.do_sign_up_event(world["leader"], event, first)
     with pytest.raises(letting.NoSeatsLeft):
         services.do_sign_up_event(world["other_leader"], event, second)
+
+
+def test_the_daily_command_sends_the_reminder_once(world, settings):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    lease = sign(world, to_review(world, apply(world)))
+    lease.start = timezone.localdate() - datetime.timedelta(days=340)
+    lease.save()
+    call_command("workspace_reminders")
+    call_command("workspace_reminders")
+    assert world["leader"].notifications.filter(kind=services.REMINDER).count() == 1

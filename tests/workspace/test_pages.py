@@ -1,0 +1,133 @@
+"""The pages staff and teams use, on the same services."""
+
+import datetime
+
+import pytest
+
+from qinqing.core.exporting import XLSX_TYPE
+from qinqing.workspace.models import Allocation, Application, DayBooking, IdleSpace
+from tests.conftest import client_for
+from tests.workspace.conftest import APPLY, apply, to_review
+
+STAFF_PAGES = [
+    "/workspace/",
+    "/workspace/spaces/",
+    "/workspace/workstations/",
+    "/workspace/applications/",
+    "/workspace/allocations/",
+    "/workspace/bookings/",
+    "/workspace/occupancy/",
+    "/workspace/services/",
+    "/workspace/events/",
+]
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_every_staff_page_opens_and_exports(world, url):
+    apply(world)
+    client = client_for(world["staff"])
+    assert client.get(url).status_code == 200
+    exported = client.get(url + "?export=xlsx")
+    assert exported.status_code == 200 and exported["Content-Type"] == XLSX_TYPE
+
+
+def test_a_team_leader_does_not_see_the_staff_pages(world):
+    client = client_for(world["leader"])
+    assert client.get("/workspace/spaces/").status_code == 403
+    assert client.get("/workspace/applications/").status_code == 403
+    assert client.get("/workspace/mine/").status_code == 200
+
+
+def test_staff_survey_an_idle_space_and_open_it(world):
+    client = client_for(world["staff"])
+    response = client.post(
+        "/workspace/spaces/",
+        {
+            "name": "大同老粮站",
+            "region": world["site"].region.code,
+            "owner_kind": "village",
+            "address": "大同镇大同村",
+            "latitude": "29.35",
+            "longitude": "119.41",
+            "area_m2": "420",
+            "condition": "fair",
+            "facilities": ["network", "water", "power"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    space = IdleSpace.objects.get(name="大同老粮站")
+    assert space.facilities == ["network", "water", "power"] and space.decision == "pending"
+    client.post(f"/workspace/spaces/{space.pk}/decide/", {"decision": "open", "reason": "交通便利"})
+    space.refresh_from_db()
+    assert space.decision == "open" and space.site.name == "大同老粮站"
+
+
+def test_a_survey_with_a_bad_area_says_which_field(world):
+    client = client_for(world["staff"])
+    response = client.post(
+        "/workspace/spaces/",
+        {
+            "name": "x",
+            "region": world["site"].region.code,
+            "owner_kind": "state",
+            "address": "y",
+            "area_m2": "-3",
+            "condition": "good",
+        },
+    )
+    assert response.status_code == 422 and "面积应大于0" in response.content.decode()
+
+
+def test_a_team_leader_applies_on_the_page(world):
+    client = client_for(world["leader"])
+    assert client.get(f"/workspace/campaigns/{world['campaign'].pk}/apply/").status_code == 200
+    response = client.post(f"/workspace/campaigns/{world['campaign'].pk}/apply/", APPLY)
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.case.requester == world["leader"]
+    assert application.team.name in client.get("/workspace/mine/").content.decode()
+
+
+def test_staff_sign_on_the_page_and_the_desks_are_allocated(world):
+    application = to_review(world, apply(world))
+    client = client_for(world["staff"])
+    page = client.get(f"/workspace/applications/{application.pk}/sign/")
+    assert page.status_code == 200 and world["desks"][0].code in page.content.decode()
+    response = client.post(
+        f"/workspace/applications/{application.pk}/sign/",
+        {
+            "terms": world["terms"].pk,
+            "start": world["today"].isoformat(),
+            "years": 2,
+            "workstations": [world["desks"][0].pk, world["desks"][1].pk],
+        },
+    )
+    assert response.status_code == 302
+    assert Allocation.objects.filter(lease__application=application).count() == 2
+
+
+def test_a_team_books_a_tea_garden_place_for_a_day(world):
+    apply(world)
+    client = client_for(world["leader"])
+    day = world["today"] + datetime.timedelta(days=2)
+    page = client.get(f"/workspace/book/?day={day.isoformat()}&kind=tea")
+    assert world["tea"].code in page.content.decode()
+    response = client.post(
+        "/workspace/book/", {"workstation": world["tea"].pk, "day": day.isoformat()}
+    )
+    assert response.status_code == 302
+    assert DayBooking.objects.get().start == day
+
+
+def test_a_team_requests_a_service_on_the_page(world):
+    apply(world)
+    client = client_for(world["leader"])
+    response = client.post("/workspace/services/", {"kind": "finance", "description": "贷款"})
+    assert response.status_code == 302
+    assert "建德市金融服务中心" in client.get("/workspace/services/").content.decode()
+
+
+def test_a_bad_filter_value_is_a_400_naming_it(world):
+    client = client_for(world["staff"])
+    response = client.get("/workspace/workstations/?kind=castle")
+    assert response.status_code == 400 and "工位类型" in response.content.decode()
