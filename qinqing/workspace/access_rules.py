@@ -58,7 +58,7 @@ TEAM = {
     "workspace.view_terms",
 }
 ROLE_PERMISSIONS = {
-    Role.ADMIN: VIEW | EDIT,
+    Role.ADMIN: VIEW | EDIT | TEAM,
     Role.STAFF: VIEW | EDIT,
     Role.LEADER: VIEW,
     Role.RESIDENT: TEAM,

@@ -157,16 +157,18 @@ class ApplyForm(TeamForm):
         min_value=1,
         max_value=50,
         initial=1,
-        error_messages={
-            **REQUIRED,
-            "invalid": "应为整数",
-            "min_value": "至少为1",
-            "max_value": "最多50",
-        },
+        required=False,
+        error_messages={"invalid": "应为整数", "min_value": "至少为1", "max_value": "最多50"},
     )
     kind_wanted = forms.ChoiceField(
-        label="意向工位类型", choices=[("", "不限"), *Kind.choices], required=False
+        label="意向工位类型",
+        choices=[("", "不限"), *Kind.choices],
+        required=False,
+        error_messages={"invalid_choice": "未知的工位类型"},
     )
+
+    def clean_desks_wanted(self):
+        return self.cleaned_data["desks_wanted"] or 1
 
 
 class SignForm(Form):
