@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from qinqing.cases import listing
 from qinqing.cases.services import TransitionRefused
 from qinqing.core import access, letting
+from qinqing.core.exporting import xlsx_response
 from qinqing.core.models import Site
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.core.views.common import export, filtered, page_of, query_string, show_errors
-from qinqing.workspace import indicators, services
+from qinqing.workspace import import_kinds, indicators, services
 from qinqing.workspace.filters import (
     STAGES,
     AllocationFilter,
@@ -158,19 +159,13 @@ def workstations(request):
     start, end = period.period() if status == 200 else (timezone.localdate(),) * 2
     if _wants_export(request, status):
         free = services.availability(rows, start, end)
-        return export(
+        return xlsx_response(
             "工位清单",
-            [
-                ("编号", lambda w: w.code),
-                ("类型", lambda w: w.get_kind_display()),
-                ("场所", lambda w: w.site.name),
-                ("乡镇", lambda w: w.region.name),
-                ("容纳人数", lambda w: w.capacity),
-                ("面积（平方米）", lambda w: w.area_m2),
-                ("配套设施", lambda w: w.facility_labels()),
-                ("期间每日空余", lambda w: free[w.pk]["free_every_day"]),
-            ],
-            rows,
+            [*import_kinds.HEADERS, "期间每日空余"],
+            (
+                [*import_kinds.export_row(w), free[w.pk]["free_every_day"]]
+                for w in rows.iterator(chunk_size=2000)
+            ),
         )
     page = page_of(request, rows)
     free = (
