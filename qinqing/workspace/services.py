@@ -221,14 +221,17 @@ def inventory(workstations, day: datetime.date) -> list[dict]:
 # --- teams and applications ------------------------------------------------------
 
 
-def do_apply(actor: User, campaign: Campaign, data) -> Application:
-    """A team leader applies from a phone: the team and the application, as a case."""
+def do_apply(actor: User, campaign: Campaign, data, *, now=None) -> Application:
+    """A team leader applies from a phone: the team and the application, as a case.
+
+    ``now``: when it was filed (the demo's history); the campaign must be open then.
+    """
     _require(actor, "workspace.add_application")
     form = ApplyForm(data)
     if not form.is_valid():
         raise _invalid(form)
     values = form.cleaned_data
-    today = timezone.localdate()
+    today = timezone.localdate(now) if now else timezone.localdate()
     if not campaign.starts_on <= today <= campaign.ends_on:
         raise InvalidInput({"campaign": ["招募不在报名期内"]}, {"campaign": "招募活动"})
     with transaction.atomic(), audit.acting_as(actor):
@@ -242,6 +245,7 @@ def do_apply(actor: User, campaign: Campaign, data) -> Application:
             description=team.needs,
             region=campaign.region,
             requester=actor,
+            now=now,
         )
         application = Application.objects.create(
             case=case,
@@ -253,13 +257,15 @@ def do_apply(actor: User, campaign: Campaign, data) -> Application:
     return application
 
 
-def do_move_application(actor: User, application: Application, code: str, *, note="", values=None):
+def do_move_application(
+    actor: User, application: Application, code: str, *, note="", values=None, now=None
+):
     """Any step but signing (which allocates): 受理、初审、洽谈、考察、未通过、撤回."""
     if code == "sign":
         raise InvalidInput(
             {"transition": ["签约请使用签约入驻（需分配工位）"]}, {"transition": "操作"}
         )
-    return do_transition(actor, application.case, code, note=note, values=values or {})
+    return do_transition(actor, application.case, code, note=note, values=values or {}, now=now)
 
 
 def do_sign(
@@ -271,6 +277,7 @@ def do_sign(
     years: int,
     workstations,
     note: str = "",
+    now=None,
 ) -> Lease:
     """签约入驻: the case moves to 签约入驻, a lease is made and the workstations allocated.
 
@@ -291,7 +298,7 @@ def do_sign(
         access.require_region(actor, w.region, "workstations")
     end = _add_years(start, years)
     with transaction.atomic(), audit.acting_as(actor):
-        do_transition(actor, application.case, "sign", note=note)
+        do_transition(actor, application.case, "sign", note=note, now=now)
         lease = Lease.objects.create(
             team=application.team, application=application, terms=terms, start=start, end=end
         )
@@ -409,7 +416,13 @@ def _staff_of(lease: Lease) -> list[User]:
 
 
 def do_book_day(
-    actor: User, team: Team, workstation: Workstation, day: datetime.date, days: int = 1
+    actor: User,
+    team: Team,
+    workstation: Workstation,
+    day: datetime.date,
+    days: int = 1,
+    *,
+    today: datetime.date | None = None,
 ):
     """Book one place at a shared desk or natural workstation for ``days`` days.
 
@@ -421,7 +434,7 @@ def do_book_day(
         raise Forbidden("workspace.add_daybooking")
     if workstation.kind not in DAY_KINDS:
         raise NotDayKind()
-    if day < timezone.localdate():
+    if day < (today or timezone.localdate()):
         raise InvalidInput({"day": ["不能预订过去的日期"]}, {"day": "日期"})
     end = day + datetime.timedelta(days=days)
     if DayBooking.objects.filter(
