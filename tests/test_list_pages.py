@@ -138,6 +138,84 @@ def add_liaison(n, ctx):
     do_assign_liaison(ctx["users"]["admin"], add_enterprise(n, ctx), ctx["users"]["staff"])
 
 
+def _workspace_site(ctx):
+    from qinqing.core.models import Site
+
+    site, _ = Site.objects.get_or_create(
+        name="竹马共享空间", kind="space", region=ctx["regions"]["zhuma"]
+    )
+    return site
+
+
+def add_space(n, ctx):
+    from qinqing.workspace.models import IdleSpace
+
+    IdleSpace.objects.create(
+        name=f"竹马闲置厂房{n}",
+        region=ctx["regions"]["zhuma"],
+        owner_kind="village",
+        address="竹马乡",
+        area_m2=100 + n,
+        condition="good",
+        facilities=["power"],
+        surveyed_by=ctx["users"]["staff"],
+    )
+
+
+def add_workstation(n, ctx):
+    from qinqing.workspace.services import do_add_workstations
+
+    data = {"kind": "hot", "count": 1, "capacity": 2, "area_m2": 0, "facilities": ["network"]}
+    return do_add_workstations(ctx["users"]["admin"], _workspace_site(ctx), data)[0]
+
+
+def add_application(n, ctx):
+    from qinqing.workspace.models import Campaign
+    from qinqing.workspace.services import do_apply
+
+    today = timezone.localdate()
+    campaign, _ = Campaign.objects.get_or_create(
+        name="竹马招募",
+        region=ctx["regions"]["zhuma"],
+        defaults={"starts_on": today, "ends_on": today + datetime.timedelta(days=9)},
+    )
+    team = {"name": f"团队{n}", "leader_name": "方", "project": "露营", "industry": "文旅"}
+    return do_apply(ctx["users"]["admin"], campaign, {**team, "funding_stage": "seed"})
+
+
+def add_allocation(n, ctx):
+    from qinqing.workspace.models import Lease, Terms
+    from qinqing.workspace.services import do_add_workstations, do_allocate
+
+    terms, _ = Terms.objects.get_or_create(name="标准", defaults={"basis": "desk", "rate": 300})
+    team = add_application(n, ctx).team
+    today = timezone.localdate()
+    lease = Lease.objects.create(
+        team=team, terms=terms, start=today, end=today + datetime.timedelta(days=365)
+    )
+    data = {"kind": "fixed", "count": 1, "capacity": 1, "area_m2": 6}
+    [desk] = do_add_workstations(ctx["users"]["admin"], _workspace_site(ctx), data)
+    do_allocate(ctx["users"]["admin"], lease, desk)
+
+
+def add_day_booking(n, ctx):
+    from qinqing.workspace.services import do_book_day
+
+    team = add_application(n, ctx).team
+    do_book_day(ctx["users"]["admin"], team, add_workstation(n, ctx), timezone.localdate())
+
+
+def add_site_event(n, ctx):
+    from qinqing.workspace.models import SiteEvent
+
+    SiteEvent.objects.create(
+        site=_workspace_site(ctx),
+        title=f"创业沙龙{n}",
+        capacity=10,
+        starts_at=timezone.now() + datetime.timedelta(days=n),
+    )
+
+
 # url, who looks, how a row is added, the recorded query count (the land ledger's
 # registration form names each region's parents: fetched with it, not one by one)
 PAGES = [
@@ -157,6 +235,13 @@ PAGES = [
     # The audit list names each entry's record and actor from prefetched sets.
     ("/audit/", "admin", add_enterprise, 53),
     ("/station/grading/", "admin", add_grade, 12),
+    ("/workspace/spaces/", "staff", add_space, 12),
+    ("/workspace/workstations/", "staff", add_workstation, 13),
+    # The pipeline board also counts each stage and computes the funnel.
+    ("/workspace/applications/", "staff", add_application, 23),
+    ("/workspace/allocations/", "staff", add_allocation, 8),
+    ("/workspace/bookings/", "staff", add_day_booking, 8),
+    ("/workspace/events/", "staff", add_site_event, 8),
 ]
 
 

@@ -122,6 +122,14 @@ class TeamForm(ModelForm):
     phone = forms.CharField(
         label="联系电话", max_length=11, required=False, validators=[validate_mobile]
     )
+    members = forms.IntegerField(
+        label="团队人数",
+        required=False,
+        min_value=1,
+        max_value=1000,
+        initial=1,
+        error_messages={"invalid": "应为整数", "min_value": "至少为1", "max_value": "最多1000"},
+    )
 
     class Meta:
         model = Team
@@ -145,10 +153,7 @@ class TeamForm(ModelForm):
         }
 
     def clean_members(self):
-        members = self.cleaned_data["members"]
-        if not members or members < 1:
-            raise forms.ValidationError("团队人数至少为1")
-        return members
+        return self.cleaned_data["members"] or 1
 
 
 class ApplyForm(TeamForm):
