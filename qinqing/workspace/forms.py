@@ -183,7 +183,7 @@ class SignForm(Form):
     start = forms.DateField(
         label="入驻日期",
         error_messages={**REQUIRED, "invalid": "日期格式应为 2026-01-31"},
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     years = forms.IntegerField(
         label="租期（年）",
@@ -221,7 +221,7 @@ class DayBookingForm(Form):
     day = forms.DateField(
         label="日期",
         error_messages={**REQUIRED, "invalid": "日期格式应为 2026-01-31"},
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     days = forms.IntegerField(
         label="天数",
