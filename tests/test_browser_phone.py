@@ -46,6 +46,14 @@ LIST_PAGES = [
     "station-grading",
     "station-sessions",
     "audit-list",
+    "workspace-spaces",
+    "workspace-workstations",
+    "workspace-pipeline",
+    "workspace-allocations",
+    "workspace-bookings",
+    "workspace-events",
+    "workspace-services",
+    "workspace-mine",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
 CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}
