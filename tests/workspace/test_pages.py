@@ -131,3 +131,43 @@ def test_a_bad_filter_value_is_a_400_naming_it(world):
     client = client_for(world["staff"])
     response = client.get("/workspace/workstations/?kind=castle")
     assert response.status_code == 400 and "工位类型" in response.content.decode()
+
+
+def test_a_survey_keeps_its_photos(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(world["staff"])
+    photo = SimpleUploadedFile("粮站.jpg", b"\xff\xd8\xff\xe0 not really a jpeg", "image/jpeg")
+    response = client.post(
+        "/workspace/spaces/",
+        {
+            "name": "寿昌老厂房",
+            "region": world["site"].region.code,
+            "owner_kind": "enterprise",
+            "address": "大同镇工业路",
+            "area_m2": "800",
+            "condition": "good",
+            "photos": photo,
+        },
+    )
+    assert response.status_code == 302
+    [saved] = IdleSpace.objects.get(name="寿昌老厂房").photos.all()
+    assert saved.file.name.endswith(".jpg")
+
+
+def test_a_team_signs_up_for_a_monthly_event_until_it_is_full(world):
+    from django.utils import timezone
+
+    from qinqing.workspace.models import SiteEvent
+
+    apply(world)
+    apply(world, name="乙团队")  # the same leader, a second team
+    event = SiteEvent.objects.create(
+        site=world["site"], title="十二月创业沙龙", starts_at=timezone.now(), capacity=1
+    )
+    client = client_for(world["leader"])
+    client.post(f"/workspace/events/{event.pk}/sign-up/")
+    event.refresh_from_db()
+    assert event.seats_taken == 1
+    page = client.get("/workspace/events/").content.decode()
+    assert "1 / 1" in page and "已满" in page
