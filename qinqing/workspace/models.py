@@ -12,10 +12,12 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 
 from qinqing.core.fields import EncryptedCharField
 from qinqing.core.models import BookableResource, DateBooking, EventWithSeats, Seat
+from qinqing.core.models.letting import ACTIVE, DateRange, PostgresExclusionConstraint
 
 
 class OwnerKind(models.TextChoices):
@@ -353,6 +355,20 @@ class DayBooking(DateBooking):
 
     class Meta(DateBooking.Meta):
         verbose_name = verbose_name_plural = "工位预订"
+        constraints = [
+            *DateBooking.Meta.constraints,
+            # One place per team at a workstation on a day (the capacity is for teams).
+            PostgresExclusionConstraint(
+                name="workspace_one_place_per_team_a_day",
+                expressions=[
+                    (DateRange("start", "end"), RangeOperators.OVERLAPS),
+                    ("team", RangeOperators.EQUAL),
+                    ("workstation", RangeOperators.EQUAL),
+                ],
+                condition=ACTIVE,
+                violation_error_message="本团队已预订该工位的这段日期",
+            ),
+        ]
 
 
 class ServiceKind(models.TextChoices):

@@ -10,7 +10,7 @@ sign-ups are ``letting.take_seat``.
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -437,21 +437,30 @@ def do_book_day(
     if day < (today or timezone.localdate()):
         raise InvalidInput({"day": ["不能预订过去的日期"]}, {"day": "日期"})
     end = day + datetime.timedelta(days=days)
-    if DayBooking.objects.filter(
+    mine = DayBooking.objects.filter(
         team=team, workstation=workstation, cancelled_at__isnull=True, start__lt=end, end__gt=day
-    ).exists():
-        raise letting.AlreadyHolding("本团队已预订该工位的这段日期")
+    )
     try:
-        return letting.book_any(
-            actor,
-            workstation.places.order_by("number"),
-            day,
-            end,
-            team=team,
-            workstation=workstation,
-        )
+        # On SQLite this transaction holds the write lock from its start (IMMEDIATE), so
+        # the check below and the booking see the same database; on PostgreSQL an
+        # exclusion constraint (one place per team a day) has the last word.
+        with transaction.atomic():
+            if mine.exists():
+                raise letting.AlreadyHolding("本团队已预订该工位的这段日期")
+            return letting.book_any(
+                actor,
+                workstation.places.order_by("number"),
+                day,
+                end,
+                team=team,
+                workstation=workstation,
+            )
     except letting.PeriodTaken:
         raise DayFull() from None
+    except IntegrityError:
+        if mine.exists():
+            raise letting.AlreadyHolding("本团队已预订该工位的这段日期") from None
+        raise
 
 
 def do_cancel_day(actor: User, booking: DayBooking) -> DayBooking:

@@ -180,3 +180,32 @@ def test_twenty_leases_allocating_one_desk_at_once_leave_exactly_one_allocation(
 
     assert outcomes.count("allocated") == 1 and outcomes.count("taken") == 19
     assert Allocation.objects.filter(resource=desk).count() == 1
+
+
+@pytest.mark.postgres
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_team_clicking_book_ten_times_at_once_holds_one_place(world):
+    hot, day = world["hot"], world["today"] + DAY
+    team = team_of(world["leader"])
+    barrier = threading.Barrier(10)
+    outcomes = []
+
+    def book():
+        try:
+            barrier.wait()
+            services.do_book_day(world["leader"], team, hot, day)
+            outcomes.append("booked")
+        except letting.AlreadyHolding:
+            outcomes.append("holding")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("booked") == 1 and outcomes.count("holding") == 9
+    assert DayBooking.objects.filter(team=team).count() == 1
