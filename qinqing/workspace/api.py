@@ -6,6 +6,7 @@ refused (full, already let) answers 409 with its Chinese message.
 
 import datetime
 
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -233,7 +234,7 @@ def workstations(
 )
 def inventory(request, day: IsoDate | None = DAY_PARAM):
     _need(request, "workspace.view_workstation")
-    day = day or datetime.date.today()
+    day = day or timezone.localdate()
     return services.inventory(access.visible(Workstation, request.auth), day)
 
 
@@ -256,7 +257,7 @@ def availability(
     """筛选同工位清单；返回每个工位期间每天都空余的位置数和逐日空余。"""
     _need(request, "workspace.view_workstation")
     rows = WorkstationFilter(request.GET, actor=request.auth).rows()
-    start = start or datetime.date.today()
+    start = start or timezone.localdate()
     free = services.availability(rows, start, start + datetime.timedelta(days=days))
     return [
         {
