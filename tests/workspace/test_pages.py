@@ -171,3 +171,13 @@ def test_a_team_signs_up_for_a_monthly_event_until_it_is_full(world):
     assert event.seats_taken == 1
     page = client.get("/workspace/events/").content.decode()
     assert "1 / 1" in page and "已满" in page
+
+
+def test_a_team_follows_its_application_on_the_case_page_and_may_withdraw_it(world):
+    application = apply(world)
+    client = client_for(world["leader"])
+    page = client.get(f"/cases/{application.case_id}/").content.decode()
+    assert "报名" in page and "撤回申请" in page and "受理报名" not in page
+    assert (
+        client_for(world["other_leader"]).get(f"/cases/{application.case_id}/").status_code == 404
+    )
