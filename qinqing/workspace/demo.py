@@ -268,9 +268,6 @@ def inventory(ctx: DemoContext) -> None:
 def recruitment(ctx: DemoContext) -> None:
     datong = ctx.regions["datong"]
     county = ctx.regions["jiande"]
-    if Campaign.objects.exists():
-        ctx.count("乡村梦想家报名团队", Application.objects.count())
-        return
     rng = ctx.rng("workspace.recruitment")
     staff = ctx.users["datong"]
     partners = {
@@ -284,15 +281,6 @@ def recruitment(ctx: DemoContext) -> None:
     with ctx.acting():
         for kind, department in partners.items():
             ServiceProvider.objects.get_or_create(kind=kind, defaults={"department": department})
-        start = ctx.days_before(300)
-        campaign = Campaign.objects.create(
-            name="2026大同镇乡村梦想家招募",
-            region=datong,
-            starts_on=start,
-            ends_on=ctx.reference_date + datetime.timedelta(days=400),
-            description="入驻第一年免租金，免费提供网络、空调、水电；配套金融、政策、设计、代账服务。",
-        )
-        campaign.sites.set(Site.objects.filter(region=datong, idle_space__isnull=False))
     makers = ctx.people.get("datong_makers", [])
     leaders = [
         ensure_account(
@@ -305,6 +293,19 @@ def recruitment(ctx: DemoContext) -> None:
         )
         for i, person in enumerate(makers[:20])
     ]
+    if Campaign.objects.exists():
+        ctx.count("乡村梦想家报名团队", Application.objects.count())
+        return
+    with ctx.acting():
+        start = ctx.days_before(300)
+        campaign = Campaign.objects.create(
+            name="2026大同镇乡村梦想家招募",
+            region=datong,
+            starts_on=start,
+            ends_on=ctx.reference_date + datetime.timedelta(days=400),
+            description="入驻第一年免租金，免费提供网络、空调、水电；配套金融、政策、设计、代账服务。",
+        )
+        campaign.sites.set(Site.objects.filter(region=datong, idle_space__isnull=False))
     term_desks = list(
         Workstation.objects.filter(
             region=datong, kind__in=[Kind.FIXED, Kind.OFFICE, Kind.PADDY]
