@@ -12,7 +12,7 @@ import datetime
 import threading
 import time
 
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.utils import timezone
 
 from bench.run import percentile, timed
@@ -132,6 +132,9 @@ def rush(today, attempts: int = 100):
                 outcomes.append("booked")
             except services.DayFull:
                 outcomes.append("full")
+            except OperationalError:  # the server's max_connections, shared with others
+                outcomes.append("no connection")
+                return
             latencies.append((time.perf_counter() - start) * 1000)
         finally:
             connections.close_all()
@@ -177,7 +180,7 @@ def run(report) -> None:
         wall,
         "ms",
         f"{outcomes.count('booked')} booked, {outcomes.count('full')} refused "
-        f"(capacity {capacity})",
+        f"(capacity {capacity}), {outcomes.count('no connection')} without a connection",
     )
     report.figure("  one attempt, p50", percentile(latencies, 50), "ms")
     report.figure("  one attempt, p95", percentile(latencies, 95), "ms")
