@@ -20,5 +20,6 @@ urlpatterns = [
     path("medinsure/", include("qinqing.medinsure.urls")),
     path("veterans/", include("qinqing.veterans.urls")),
     path("talent/", include("qinqing.talent.urls")),
+    path("workspace/", include("qinqing.workspace.urls")),
     path("", include("qinqing.core.urls")),
 ]

@@ -28,10 +28,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from qinqing.cases.services import do_open_case
-from qinqing.core.models import ApiToken
+from qinqing.core.models import ApiToken, Site
 from qinqing.core.services import do_record_visit
 from qinqing.enterprise.models import ServiceSession
 from qinqing.investment.services import do_create_project, do_post_task
+from qinqing.workspace import services as workspace
+from qinqing.workspace.models import Campaign as WorkspaceCampaign
 
 SCHEMA_CHECKS = [
     not_a_server_error,
@@ -101,7 +103,25 @@ def county(users, regions, enterprise, person):
         leader=users["leader"],
         town=zhuma,
     )
+    site = Site.objects.create(name="竹马共享空间", kind="space", region=zhuma)
+    campaign = WorkspaceCampaign.objects.create(
+        name="竹马招募",
+        region=zhuma,
+        starts_on=timezone.localdate() - datetime.timedelta(days=1),
+        ends_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    team = {"name": "茶园团队", "leader_name": "方", "members": 2, "project": "露营"}
+    application = workspace.do_apply(
+        users["admin"], campaign, {**team, "industry": "文旅", "funding_stage": "seed"}
+    )
+    [hot] = workspace.do_add_workstations(
+        users["admin"], site, {"kind": "hot", "count": 1, "capacity": 2, "area_m2": 0}
+    )
+    booking = workspace.do_book_day(users["admin"], application.team, hot, timezone.localdate())
     ids = {
+        "campaign_id": campaign.pk,
+        "application_id": application.pk,
+        "booking_id": booking.pk,
         "case_id": case.pk,
         "project_id": project.pk,
         "milestone_id": project.milestones.get(kind="signing").pk,

@@ -61,6 +61,23 @@ LIST_PAGES = [
     "veterans-claims",
     "veterans-mine",
     "veterans-wall",
+    "workspace-spaces",
+    "workspace-workstations",
+    "workspace-pipeline",
+    "workspace-allocations",
+    "workspace-bookings",
+    "workspace-events",
+    "workspace-services",
+    "workspace-mine",
+    "talent-search",
+    "talent-recommendations",
+    "talent-applications",
+    "talent-postings",
+    "talent-applicants",
+    "talent-review",
+    "talent-apartments",
+    "talent-events",
+    "talent-agreements",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
 CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}

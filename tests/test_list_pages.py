@@ -200,6 +200,9 @@ def add_key_task(n, ctx):
         project=add_project(n, ctx),
         leader=ctx["users"]["leader"],
         town=ctx["regions"]["zhuma"],
+    )
+
+
 def add_finding(n, ctx):
     from qinqing.medinsure.models import AuditRun, Finding
 
@@ -228,6 +231,9 @@ def add_claim_batch(n, ctx):
         lines_file="l.csv",
         status="done",
         created_by=ctx["users"]["staff"],
+    )
+
+
 def _veteran_station(ctx):
     from qinqing.veterans.models import Station
 
@@ -311,6 +317,9 @@ def add_veteran_payment(n, ctx):
         station=record.station,
         amount=1200 - n,
         paid_on=datetime.date(2026, 3, 1),
+    )
+
+
 def add_posting(n, ctx, status="published"):
     from qinqing.talent.models import Posting
 
@@ -371,8 +380,84 @@ def add_talent_event(n, ctx):
     )
 
 
-# url, who looks, how a row is added, the recorded query count (the land ledger's
-# registration form names each region's parents: fetched with it, not one by one)
+def _workspace_site(ctx):
+    from qinqing.core.models import Site
+
+    site, _ = Site.objects.get_or_create(
+        name="竹马共享空间", kind="space", region=ctx["regions"]["zhuma"]
+    )
+    return site
+
+
+def add_space(n, ctx):
+    from qinqing.workspace.models import IdleSpace
+
+    IdleSpace.objects.create(
+        name=f"竹马闲置厂房{n}",
+        region=ctx["regions"]["zhuma"],
+        owner_kind="village",
+        address="竹马乡",
+        area_m2=100 + n,
+        condition="good",
+        facilities=["power"],
+        surveyed_by=ctx["users"]["staff"],
+    )
+
+
+def add_workstation(n, ctx):
+    from qinqing.workspace.services import do_add_workstations
+
+    data = {"kind": "hot", "count": 1, "capacity": 2, "area_m2": 0, "facilities": ["network"]}
+    return do_add_workstations(ctx["users"]["admin"], _workspace_site(ctx), data)[0]
+
+
+def add_team_application(n, ctx):
+    from qinqing.workspace.models import Campaign
+    from qinqing.workspace.services import do_apply
+
+    today = timezone.localdate()
+    campaign, _ = Campaign.objects.get_or_create(
+        name="竹马招募",
+        region=ctx["regions"]["zhuma"],
+        defaults={"starts_on": today, "ends_on": today + datetime.timedelta(days=9)},
+    )
+    team = {"name": f"团队{n}", "leader_name": "方", "project": "露营", "industry": "文旅"}
+    return do_apply(ctx["users"]["admin"], campaign, {**team, "funding_stage": "seed"})
+
+
+def add_allocation(n, ctx):
+    from qinqing.workspace.models import Lease, Terms
+    from qinqing.workspace.services import do_add_workstations, do_allocate
+
+    terms, _ = Terms.objects.get_or_create(name="标准", defaults={"basis": "desk", "rate": 300})
+    team = add_team_application(n, ctx).team
+    today = timezone.localdate()
+    lease = Lease.objects.create(
+        team=team, terms=terms, start=today, end=today + datetime.timedelta(days=365)
+    )
+    data = {"kind": "fixed", "count": 1, "capacity": 1, "area_m2": 6}
+    [desk] = do_add_workstations(ctx["users"]["admin"], _workspace_site(ctx), data)
+    do_allocate(ctx["users"]["admin"], lease, desk)
+
+
+def add_day_booking(n, ctx):
+    from qinqing.workspace.services import do_book_day
+
+    team = add_team_application(n, ctx).team
+    do_book_day(ctx["users"]["admin"], team, add_workstation(n, ctx), timezone.localdate())
+
+
+def add_site_event(n, ctx):
+    from qinqing.workspace.models import SiteEvent
+
+    SiteEvent.objects.create(
+        site=_workspace_site(ctx),
+        title=f"创业沙龙{n}",
+        capacity=10,
+        starts_at=timezone.now() + datetime.timedelta(days=n),
+    )
+
+
 PAGES = [
     ("/enterprises/", "staff", add_enterprise, 10),
     ("/people/", "staff", add_person, 8),
@@ -417,6 +502,13 @@ PAGES = [
     ("/talent/applicants/", "enterprise", add_application, 7),
     ("/talent/applications/", "staff", add_application, 7),
     ("/talent/events/", "resident", add_talent_event, 7),
+    ("/workspace/spaces/", "staff", add_space, 12),
+    ("/workspace/workstations/", "staff", add_workstation, 13),
+    # The pipeline board also counts each stage and computes the funnel.
+    ("/workspace/applications/", "staff", add_team_application, 23),
+    ("/workspace/allocations/", "staff", add_allocation, 8),
+    ("/workspace/bookings/", "staff", add_day_booking, 8),
+    ("/workspace/events/", "staff", add_site_event, 8),
 ]
 
 

@@ -61,11 +61,12 @@ INSTALLED_APPS = [
     "qinqing.core",
     "qinqing.cases",
     "qinqing.enterprise",
-    "qinqing.cockpit",  # last: it reads every service module's declarations
     "qinqing.investment",
     "qinqing.medinsure",
     "qinqing.veterans",
     "qinqing.talent",
+    "qinqing.workspace",
+    "qinqing.cockpit",  # last: it reads every service module's declarations
 ]
 
 MIDDLEWARE = [
