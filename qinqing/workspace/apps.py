@@ -9,11 +9,19 @@ class WorkspaceConfig(AppConfig):
     def ready(self) -> None:
         from qinqing.core.context_processors import NAVIGATION
         from qinqing.core.notifications.kinds import register_kind
-        from qinqing.workspace import access_rules, case_types, import_kinds, indicators, services
+        from qinqing.workspace import (
+            access_rules,
+            case_types,
+            figures,
+            import_kinds,
+            indicators,
+            services,
+        )
 
         access_rules.install()
         case_types.register()
         indicators.register()
+        figures.register()
         import_kinds.register()
         register_kind(services.REMINDER, "免租期到期提醒")
         NAVIGATION.append(("共享工位", _home, "workspace.view_workstation"))

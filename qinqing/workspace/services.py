@@ -353,7 +353,7 @@ def lease_figures(lease: Lease) -> dict:
         "area_m2": area,
         "rent_free_until": free_until,  # first day rent is due
         "monthly_rent": rent,
-        "savings": rent * min(lease.terms.rent_free_months, _months(lease.start, lease.end)),
+        "savings": rent * min(lease.terms.rent_free_months, months_between(lease.start, lease.end)),
         "free_utilities": lease.terms.free_utilities,
     }
 
@@ -367,7 +367,7 @@ def owed_for_month(lease: Lease, month: datetime.date) -> Decimal:
     return figures["monthly_rent"]
 
 
-def _months(start, end) -> int:
+def months_between(start, end) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
 
 

@@ -70,3 +70,20 @@ def test_a_team_leader_of_the_demo_can_sign_in_and_book(demo_world, db):
     team = leader.workspace_teams.first()
     hot = Workstation.objects.filter(kind=Kind.HOT, region__name="大同镇").first()
     assert services.do_book_day(leader, team, hot, day, today=demo_world.reference_date)
+
+
+def test_the_cockpit_reads_the_same_funnel_and_savings_as_the_module(demo_world, db):
+    from qinqing.core.indicators import Scope, figures, read
+
+    admin = User.objects.get(username="admin")
+    reference = demo_world.reference_date
+    own = indicators.figures(admin, reference)
+    # The funnel over every application; the inventory as it stood on the demo's day.
+    cockpit = {f.code: read(f, Scope(admin)).value for f in figures("workspace")}
+    on_the_day = {f.code: read(f, Scope(admin, end=reference)).value for f in figures("workspace")}
+    assert on_the_day["workspace.workstations"] == own["workstations"] >= 1600
+    assert cockpit["workspace.teams_talked"] == own["talked"]
+    assert cockpit["workspace.site_visitors"] == own["visitors"]
+    assert cockpit["workspace.teams_signed"] == own["signed"]
+    assert cockpit["workspace.rent_free_savings"] == own["savings"]
+    assert float(on_the_day["workspace.occupancy_rate"]) == own["occupancy_rate"]
