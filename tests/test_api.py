@@ -743,3 +743,26 @@ def test_a_bad_filter_value_is_named_alike_on_the_page_and_in_the_api(world):
     page = client.get("/enterprises/?region=abc")
     assert api.status_code == 422 and list(api.json()["errors"]) == ["region"]
     assert page.status_code == 400 and "区划代码" in page.content.decode()
+
+
+def test_no_two_api_schemas_share_a_name_so_the_published_schema_is_each_endpoints_own():
+    # Ninja names a schema's component after its class: two modules' FiguresOut would
+    # publish one shape for both endpoints, and clients would be told the wrong thing.
+    import importlib
+    import inspect
+
+    from django.apps import apps
+    from ninja import Schema
+
+    seen: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("qinqing."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.api")
+        except ModuleNotFoundError:
+            continue
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Schema) and cls.__module__ == module.__name__:
+                assert name not in seen, f"{name} in {module.__name__} and {seen[name]}"
+                seen[name] = module.__name__

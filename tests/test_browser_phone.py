@@ -319,7 +319,10 @@ def test_the_cockpit_reads_on_a_phone_draws_its_charts_and_drills_down_to_the_ro
     shoot(page, "leader-cockpit-phone")
     assert page_width(page) <= PHONE + SCROLL_TOLERANCE
     page.get_by_role("link", name="1 件").click()  # the red list's overdue cases
-    assert page.locator("table.list tbody tr", has_text="小区门口路灯连续一周不亮").count() == 1
+    late = page.locator("table.list tbody tr", has_text="小区门口路灯连续一周不亮")
+    assert late.count() == 1
+    late.locator(".number a").click()  # and on to the record itself
+    assert page.locator("h1", has_text="小区门口路灯连续一周不亮").count() == 1
 
 
 def test_the_cockpit_on_a_desk_and_on_the_command_centre_wall(

@@ -79,7 +79,7 @@ class PostingIn(Schema):
     submit: bool = Field(False, description="保存后立即提交审核")
 
 
-class ReviewIn(Schema):
+class PostingReviewIn(Schema):
     decision: str = Field(..., description="approve 通过 / refuse 退回（须填 reason）")
     reason: str = Field("", max_length=500)
 
@@ -91,7 +91,7 @@ class RecommendationOut(Schema):
     flags: list[str] = Field(description="提示，如 学历低于要求")
 
 
-class ApplicationOut(Schema):
+class JobApplicationOut(Schema):
     id: int
     posting_id: int
     posting: str
@@ -186,7 +186,7 @@ class ApartmentIn(Schema):
     owns_local_home: bool = Field(False, description="本地有自有住房")
 
 
-class FiguresOut(Schema):
+class TalentFiguresOut(Schema):
     year: int
     hired: int
     graduates_recruited: int = Field(description="本年录用的高校毕业生（毕业三年内，大专及以上）")
@@ -273,7 +273,7 @@ def submit_posting(request, posting_id: RecordId):
     response={200: PostingOut, **errors(403, 404, 409, 422)},
     summary="审核岗位（中心工作人员）",
 )
-def review_posting(request, posting_id: RecordId, payload: ReviewIn):
+def review_posting(request, posting_id: RecordId, payload: PostingReviewIn):
     _need(request, "talent.review_posting")
     posting = access.access_object(request.auth, Posting, posting_id)
     from qinqing.cases.services import TransitionRefused
@@ -311,7 +311,7 @@ def feedback(request, posting_id: RecordId, payload: FeedbackIn):
 
 @router.post(
     "/talent/postings/{posting_id}/apply",
-    response={201: ApplicationOut, **errors(403, 404, 422)},
+    response={201: JobApplicationOut, **errors(403, 404, 422)},
     summary="投递（求职者）",
 )
 def apply(request, posting_id: RecordId):
@@ -326,7 +326,7 @@ def apply(request, posting_id: RecordId):
 
 
 @router.get(
-    "/talent/applications", response={200: list[ApplicationOut], **errors(403)}, summary="投递"
+    "/talent/applications", response={200: list[JobApplicationOut], **errors(403)}, summary="投递"
 )
 @paginate
 def applications(
@@ -339,7 +339,7 @@ def applications(
 
 @router.post(
     "/talent/applications/{application_id}/move",
-    response={200: ApplicationOut, **errors(403, 404, 422)},
+    response={200: JobApplicationOut, **errors(403, 404, 422)},
     summary="推进投递（企业账号）",
 )
 def move_application(request, application_id: RecordId, payload: MoveIn):
@@ -413,7 +413,7 @@ def apply_apartment(request, payload: ApartmentIn):
     )
 
 
-@router.get("/talent/figures", response={200: FiguresOut, **errors(403)}, summary="人才指标")
+@router.get("/talent/figures", response={200: TalentFiguresOut, **errors(403)}, summary="人才指标")
 def figures(request, year: int | None = Query(None, ge=2000, le=2100)):
     """按录用记录计算：本年招引高校毕业生、海外人才。"""
     _need(request, "talent.view_application")
