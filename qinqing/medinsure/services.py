@@ -26,6 +26,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django_tasks import task
 
+from qinqing.core import access
 from qinqing.core.audit import record_event
 from qinqing.core.models import User
 from qinqing.core.services import Forbidden, InvalidInput
@@ -660,37 +661,107 @@ def do_record_inspection(
     done_on: dt.date | None = None,
     notes: str = "",
     rectification: str = "",
+    deadline: dt.date | None = None,
 ) -> Inspection:
-    """Plan or record a 检查 / 约谈; ``rectification`` opens a 整改 task (a case)."""
-    from qinqing.cases.services import do_open_case
-
+    """Plan or record a 检查 / 约谈; ``rectification`` opens a 整改 task (a case of the
+    module's ``medinsure_task`` type) due at the end of ``deadline`` (the type's time
+    limit when none is given)."""
     _require(actor, "medinsure.add_inspection")
-    if kind not in InspectionKind.values:
-        raise InvalidInput(
-            {"kind": ["应为 inspection（检查）或 interview（约谈）"]}, {"kind": "类型"}
-        )
-    if done_on is not None and done_on < planned_on:
-        raise InvalidInput({"done_on": ["实施日期不能早于计划日期"]}, {"done_on": "实施日期"})
+    access.require_region(actor, institution.region, field="institution")
+    _check_inspection(kind, planned_on, done_on, rectification, deadline)
     with transaction.atomic():
-        case = None
-        if rectification.strip():
-            case = do_open_case(
-                actor,
-                case_type="medinsure_task",
-                title=f"{institution.name}整改：{rectification.strip()[:80]}",
-                region=institution.region,
-                description=notes,
-            )
         inspection = Inspection.objects.create(
             institution=institution,
             kind=kind,
             planned_on=planned_on,
             done_on=done_on,
-            notes=notes,
-            rectification=case,
+            notes=notes.strip(),
             recorded_by=actor,
         )
+        if rectification.strip():
+            _open_rectification(actor, inspection, rectification, deadline)
     return inspection
+
+
+def do_update_inspection(
+    actor: User,
+    inspection: Inspection,
+    *,
+    planned_on: dt.date,
+    done_on: dt.date | None = None,
+    notes: str = "",
+    rectification: str = "",
+    deadline: dt.date | None = None,
+) -> Inspection:
+    """Record what a planned inspection found (or move its date); a rectification task is
+    opened once — a second one is refused while the first exists."""
+    _require(actor, "medinsure.add_inspection")
+    access.require_region(actor, inspection.institution.region, field="institution")
+    _check_inspection(inspection.kind, planned_on, done_on, rectification, deadline)
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if rectification.strip() and locked.rectification_id:
+            raise InvalidInput(
+                {"rectification": ["已下达整改任务，请在事项页面办理"]},
+                {"rectification": "整改要求"},
+            )
+        locked.planned_on, locked.done_on, locked.notes = planned_on, done_on, notes.strip()
+        locked.save(update_fields=["planned_on", "done_on", "notes"])
+        if rectification.strip():
+            _open_rectification(actor, locked, rectification, deadline)
+    return locked
+
+
+def _check_inspection(kind, planned_on, done_on, rectification, deadline) -> None:
+    errors = {}
+    if kind not in InspectionKind.values:
+        errors["kind"] = ["应为 inspection（检查）或 interview（约谈）"]
+    if done_on is not None and done_on < planned_on:
+        errors["done_on"] = ["实施日期不能早于计划日期"]
+    if deadline is not None and not rectification.strip():
+        errors["rectification"] = ["填写了整改期限，请写明整改要求"]
+    if deadline is not None and deadline < max(planned_on, done_on or planned_on):
+        errors["deadline"] = ["整改期限不能早于检查（约谈）日期"]
+    if errors:
+        raise InvalidInput(
+            errors,
+            {
+                "kind": "类型",
+                "done_on": "实施日期",
+                "rectification": "整改要求",
+                "deadline": "整改期限",
+            },
+        )
+
+
+def _open_rectification(actor, inspection: Inspection, rectification: str, deadline) -> None:
+    from qinqing.cases.models import Case
+    from qinqing.cases.services import do_open_case
+
+    institution = inspection.institution
+    case = do_open_case(
+        actor,
+        case_type="medinsure_task",
+        title=f"{institution.name}整改：{rectification.strip()[:80]}",
+        region=institution.region,
+        description="\n".join(
+            part
+            for part in (
+                f"{inspection.get_kind_display()}（计划 {inspection.planned_on}）整改要求："
+                f"{rectification.strip()}",
+                inspection.notes,
+            )
+            if part
+        ),
+    )
+    if deadline is not None:
+        # the deadline the inspection set replaces the type's default time limit
+        due = timezone.make_aware(dt.datetime.combine(deadline, dt.time(23, 59, 59)))
+        Case.objects.filter(pk=case.pk).update(due_at=due)
+        case.due_at = due
+        record_event(actor, case, "deadline", due_at=due.isoformat())
+    inspection.rectification = case
+    inspection.save(update_fields=["rectification"])
 
 
 def remove_store() -> None:
