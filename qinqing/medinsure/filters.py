@@ -112,6 +112,7 @@ class InspectionFilter(ListFilter):
                 "institution",
                 "rectification__state",
                 "rectification__case_type",
+                "rectification__department",
                 "recorded_by",
             )
             .order_by("-planned_on", "-pk")

@@ -17,7 +17,14 @@ class InspectionForm(Form):
         to_field_name="code",
         error_messages={"required": "必填", "invalid_choice": "机构不存在或无权访问"},
     )
-    kind = forms.ChoiceField(label="类型", choices=InspectionKind.choices, error_messages=REQUIRED)
+    kind = forms.ChoiceField(
+        label="类型",
+        choices=InspectionKind.choices,
+        error_messages={
+            **REQUIRED,
+            "invalid_choice": "应为 inspection（检查）或 interview（约谈）",
+        },
+    )
     planned_on = forms.DateField(
         label="计划日期", error_messages=DATE, widget=forms.DateInput(attrs={"type": "date"})
     )
