@@ -43,7 +43,14 @@ def single_claim(report, work: Path, settlements: int) -> None:
     from bench.run import percentile, timed
     from qinqing.core.models import Role, User
     from qinqing.medinsure.models import FeeLine, Settlement
-    from qinqing.medinsure.services import check_claim, do_import_catalog, do_start_claim_import
+    from qinqing.medinsure.services import (
+        _check_claim_with_engine,
+        _check_state,
+        _history,
+        check_claim,
+        do_import_catalog,
+        do_start_claim_import,
+    )
 
     admin = User.objects.create_user("medinsure-bench", role=Role.ADMIN, is_superuser=True)
     data = generate(settlements=settlements, seed=9)
@@ -99,6 +106,27 @@ def single_claim(report, work: Path, settlements: int) -> None:
     report.figure("single-claim check p50", percentile(samples, 50), "ms", note)
     report.figure(
         "single-claim check p95", percentile(samples, 95), "ms", f"{len(findings)} findings"
+    )
+    # the same claims through the batch engine (the path malformed input takes)
+    catalog, rules = _check_state()
+    engine_samples = []
+    for settlement, lines in claims[:50]:
+        history = _history(settlement)
+        engine_samples += timed(
+            lambda s=settlement, ls=lines, h=history: _check_claim_with_engine(
+                s, ls, *h, catalog, rules
+            ),
+            1,
+        )
+        assert (
+            _check_claim_with_engine(settlement, lines, *history, catalog, rules)[0]
+            == check_claim(settlement, lines)[0]
+        )
+    report.figure(
+        "single-claim check through the batch engine p50", percentile(engine_samples, 50), "ms"
+    )
+    report.figure(
+        "single-claim check through the batch engine p95", percentile(engine_samples, 95), "ms"
     )
 
 

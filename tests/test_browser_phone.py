@@ -53,6 +53,7 @@ LIST_PAGES = [
     "investment-tasks",
     "medinsure-findings",
     "medinsure-batches",
+    "medinsure-inspections",
     "veterans-people",
     "veterans-visits",
     "veterans-wishes",
@@ -156,6 +157,21 @@ def county(users, regions, enterprise, department):
         filename="竹马乡规上企业名单.xlsx",
         content=b"",
         created_by=users["admin"],
+    )
+    from qinqing.medinsure.models import Institution
+    from qinqing.medinsure.services import do_record_inspection
+
+    do_record_inspection(
+        staff,
+        Institution.objects.create(
+            code="H33070200001", name="婺城区中心医院", kind="hospital", region=regions["wucheng"]
+        ),
+        kind="interview",
+        planned_on=timezone.localdate(),
+        done_on=timezone.localdate(),
+        notes="约谈院长，通报分解住院疑点",
+        rectification="退回违规费用并报送整改报告",
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
     )
     return users
 

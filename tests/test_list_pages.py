@@ -234,6 +234,27 @@ def add_claim_batch(n, ctx):
     )
 
 
+def add_inspection(n, ctx):
+    from qinqing.medinsure.models import Institution
+    from qinqing.medinsure.services import do_record_inspection
+
+    institution = Institution.objects.create(
+        code=f"H3307020{n:04d}",
+        name=f"定点医院{n}",
+        kind="hospital",
+        region=ctx["regions"]["wucheng"],
+    )
+    do_record_inspection(
+        ctx["users"]["admin"],
+        institution,
+        kind="inspection",
+        planned_on=datetime.date(2026, 6, n),
+        done_on=datetime.date(2026, 6, n),
+        rectification=f"整改{n}",
+        deadline=datetime.date(2026, 12, n),
+    )
+
+
 def _veteran_station(ctx):
     from qinqing.veterans.models import Station
 
@@ -487,6 +508,7 @@ PAGES = [
     ("/investment/tasks/", "staff", add_key_task, 18),
     ("/medinsure/findings/", "staff", add_finding, 7),
     ("/medinsure/batches/", "staff", add_claim_batch, 9),
+    ("/medinsure/inspections/", "staff", add_inspection, 8),
     ("/veterans/people/", "admin", add_veteran, 8),
     ("/veterans/people/?not_visited=1", "admin", add_veteran, 9),
     ("/veterans/visits/", "admin", add_veteran_visit, 9),

@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from django.db.models import Count, Q
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -11,10 +13,11 @@ from ninja.pagination import paginate
 
 from qinqing.cases.schemas import CaseFieldsOut
 from qinqing.core import access
-from qinqing.core.api.schemas import RecordId, errors
+from qinqing.core.api.schemas import IsoDate, RecordId, errors
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.medinsure import services
-from qinqing.medinsure.filters import FindingFilter
+from qinqing.medinsure.filters import FindingFilter, InspectionFilter
+from qinqing.medinsure.forms import InspectionForm
 from qinqing.medinsure.models import CatalogEntry, ClaimBatch, Clue, Finding, Institution
 
 router = Router(tags=["清廉医保"])
@@ -278,3 +281,185 @@ def _institution(request, code: str):
     if institution is None:
         raise InvalidInput({"institution_code": ["没有该机构，或不在您负责的区划内"]})
     return institution
+
+
+# --- institutions and inspections ---------------------------------------------------
+
+
+class InstitutionOut(Schema):
+    code: str = Field(title="机构编码")
+    name: str = Field(title="机构名称")
+    kind: str = Field(title="机构类型", description="hospital/clinic/pharmacy/dental")
+    kind_label: str = Field(title="机构类型名称")
+    level: str = Field(title="等级")
+    region: str = Field(title="所属区划代码")
+    region_name: str = Field(title="所属区划")
+    agreement_status: str = Field(title="协议状态", description="active/suspended/terminated")
+    department: str | None = Field(None, title="主管部门")
+
+    @staticmethod
+    def resolve_kind_label(institution):
+        return institution.get_kind_display()
+
+    @staticmethod
+    def resolve_region(institution):
+        return institution.region.code
+
+    @staticmethod
+    def resolve_region_name(institution):
+        return institution.region.name
+
+    @staticmethod
+    def resolve_department(institution):
+        return institution.department.name if institution.department_id else None
+
+
+class InspectionOut(Schema):
+    id: int
+    institution_code: str = Field(title="机构编码")
+    institution: str = Field(title="机构名称")
+    kind: str = Field(title="类型", description="inspection 检查 / interview 约谈")
+    kind_label: str
+    planned_on: datetime.date = Field(title="计划日期")
+    done_on: datetime.date | None = Field(None, title="实施日期（未实施为空）")
+    notes: str = Field(title="检查（约谈）情况")
+    rectification: CaseFieldsOut | None = Field(None, title="整改任务（事项）")
+
+    @staticmethod
+    def resolve_institution_code(inspection):
+        return inspection.institution.code
+
+    @staticmethod
+    def resolve_institution(inspection):
+        return inspection.institution.name
+
+    @staticmethod
+    def resolve_kind_label(inspection):
+        return inspection.get_kind_display()
+
+
+class InstitutionDetailOut(InstitutionOut):
+    inspections: list[InspectionOut] = Field(title="检查与约谈（最近50次）")
+    findings_pending: int = Field(title="待复核疑点数")
+    findings_confirmed: int = Field(title="已确认疑点数")
+
+    @staticmethod
+    def resolve_inspections(institution):
+        return institution.recent_inspections
+
+
+def _institutions(request):
+    return access.visible(Institution, request.auth).select_related("region", "department")
+
+
+@router.get(
+    "/medinsure/institutions",
+    response={200: list[InstitutionOut], **errors(403)},
+    summary="定点医药机构",
+)
+@paginate
+def institutions(request, kind: str | None = None, region: str | None = None):
+    """kind：hospital/clinic/pharmacy/dental；region：区划代码（县级含其乡镇）。"""
+    _need(request, "medinsure.view_institution")
+    rows = _institutions(request).order_by("code")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if region:
+        rows = rows.filter(Q(region__code=region) | Q(region__parent__code=region))
+    return rows
+
+
+@router.get(
+    "/medinsure/institutions/{code}",
+    response={200: InstitutionDetailOut, **errors(403, 404)},
+    summary="定点医药机构详情（含检查约谈、疑点数）",
+)
+def institution(request, code: str):
+    """机构不存在与无权查看答复相同的 404。"""
+    _need(request, "medinsure.view_institution")
+    found = _institutions(request).filter(code=code).first()
+    if found is None:
+        raise Http404
+    counts = (
+        access.visible(Finding, request.auth)
+        .filter(institution_code=found.code)
+        .aggregate(
+            pending=Count("pk", filter=Q(status="pending")),
+            confirmed=Count("pk", filter=Q(status="confirmed")),
+        )
+    )
+    found.findings_pending = counts["pending"]
+    found.findings_confirmed = counts["confirmed"]
+    found.recent_inspections = list(
+        InspectionFilter({}, actor=request.auth).rows().filter(institution=found)[:50]
+    )
+    return found
+
+
+@router.get(
+    "/medinsure/inspections",
+    response={200: list[InspectionOut], **errors(403)},
+    summary="检查与约谈",
+)
+@paginate
+def inspections(
+    request,
+    kind: str | None = None,
+    state: str | None = None,
+    institution: str | None = None,
+    year: str | None = None,
+):
+    """与页面、导出的筛选相同。kind：inspection/interview；state：planned（计划中）/
+    done（已实施）/rectifying（整改中）；institution：机构编码；year：计划年度。"""
+    _need(request, "medinsure.view_inspection")
+    return InspectionFilter(request.GET, actor=request.auth).rows()
+
+
+class InspectionIn(Schema):
+    institution_code: str = Field(max_length=32, title="机构编码")
+    kind: str = Field(max_length=12, title="类型 inspection（检查）/ interview（约谈）")
+    planned_on: IsoDate = Field(title="计划日期")
+    done_on: IsoDate | None = Field(None, title="实施日期")
+    notes: str = Field("", max_length=4000, title="检查（约谈）情况")
+    rectification: str = Field("", max_length=500, title="整改要求（填写即下达整改任务）")
+    deadline: IsoDate | None = Field(None, title="整改期限")
+
+
+@router.post(
+    "/medinsure/inspections",
+    response={201: InspectionOut, **errors(403, 422)},
+    summary="登记检查或约谈（可下达整改任务）",
+)
+def record_inspection(request, payload: InspectionIn):
+    """与页面表单同一校验：下达整改任务须填写整改期限，期限不早于检查日期；
+    机构不存在或不在本人负责区划内答复 422（institution_code）。"""
+    _need(request, "medinsure.add_inspection")
+    form = InspectionForm(
+        {
+            "institution": payload.institution_code,
+            "kind": payload.kind,
+            "planned_on": payload.planned_on,
+            "done_on": payload.done_on,
+            "notes": payload.notes,
+            "rectification": payload.rectification,
+            "deadline": payload.deadline,
+        },
+        institutions=access.visible(Institution, request.auth),
+    )
+    if not form.is_valid():
+        error = InvalidInput.from_form(form)
+        if "institution" in error.errors:
+            error.errors["institution_code"] = error.errors.pop("institution")
+        raise error
+    data = form.cleaned_data
+    inspection = services.do_record_inspection(
+        request.auth,
+        data["institution"],
+        kind=data["kind"],
+        planned_on=data["planned_on"],
+        done_on=data["done_on"],
+        notes=data["notes"],
+        rectification=data["rectification"],
+        deadline=data["deadline"],
+    )
+    return Status(201, inspection)

@@ -2,12 +2,16 @@
 
 Findings count by the month of the service they are about; inspections and
 interviews by the day they were carried out; clues by the day they were opened.
-The module's own page (``views/cockpit.py``) breaks the same records down further.
+Recovered amounts by the day their clue was closed (扣款到账). The module's own
+page (``views/cockpit.py``) breaks the same records down further.
 """
 
-from django.db.models import Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.urls import reverse
 
+from qinqing.cases.models import CaseEvent
 from qinqing.core.indicators import Figure, Scope, register_figure
 from qinqing.medinsure.models import (
     Clue,
@@ -64,6 +68,26 @@ def _clues(scope: Scope):
         scope.in_period(clues, "case__created_at")
         .select_related("case", "institution")
         .order_by("-case__created_at")
+    )
+
+
+def _closed_clues(scope: Scope):
+    """Clues closed in the period, each with what its closing step recorded as recovered."""
+    closing = scope.in_period(
+        CaseEvent.objects.filter(case=OuterRef("case"), transition="close"), "created_at"
+    ).order_by("-created_at", "-pk")
+    recovered = closing.annotate(
+        amount=Cast(KT("data__recovered"), DecimalField(max_digits=14, decimal_places=2))
+    ).values("amount")[:1]
+    return (
+        scope.visible(Clue)
+        .filter(institution__in=_institutions(scope), case__case_type__code="medinsure_clue")
+        .annotate(
+            recovered=Subquery(recovered), closed_at=Subquery(closing.values("created_at")[:1])
+        )
+        .filter(closed_at__isnull=False)
+        .select_related("case", "institution")
+        .order_by("-closed_at", "-pk")
     )
 
 
@@ -149,6 +173,25 @@ def register() -> None:
                 ("定点机构", "institution.name"),
                 ("涉及金额（元）", "amount"),
                 ("状态", "case.state_label"),
+            ),
+            row_url=lambda c: reverse("case-detail", args=[c.case_id]),
+        )
+    )
+    register_figure(
+        Figure(
+            code="medinsure.amount_recovered",
+            label="追回医保基金",
+            unit="元",
+            definition="期间内办结（扣款到账）的医保线索在办结时登记的追回金额之和（按办结日期计入期间）",
+            value=lambda scope: _closed_clues(scope).aggregate(a=Sum("recovered"))["a"] or 0,
+            rows=_closed_clues,
+            headline=True,
+            columns=(
+                ("编号", "case.number"),
+                ("定点机构", "institution.name"),
+                ("涉及金额（元）", "amount"),
+                ("追回金额（元）", "recovered"),
+                ("办结时间", "closed_at"),
             ),
             row_url=lambda c: reverse("case-detail", args=[c.case_id]),
         )

@@ -7,7 +7,14 @@ from django.db.models.functions import Coalesce, Mod
 from qinqing.core import access
 from qinqing.core.filters import ListFilter, choice
 from qinqing.medinsure.audit.rules import DEFAULT_RULES
-from qinqing.medinsure.models import ClaimBatch, Finding, ReviewStatus, Severity
+from qinqing.medinsure.models import (
+    ClaimBatch,
+    Finding,
+    Inspection,
+    InspectionKind,
+    ReviewStatus,
+    Severity,
+)
 
 SELECTIONS = [
     ("ranked", "按风险排序"),
@@ -74,4 +81,56 @@ class BatchFilter(ListFilter):
         return access.visible(ClaimBatch, actor).select_related("created_by").order_by("-pk")
 
     def apply(self, rows, data):
+        return rows
+
+
+INSPECTION_STATES = [("planned", "计划中"), ("done", "已实施"), ("rectifying", "整改中")]
+
+
+class InspectionFilter(ListFilter):
+    """检查与约谈: newest plan first; by kind, state, institution and year."""
+
+    kind = choice("类型", InspectionKind.choices)
+    state = choice("状态", INSPECTION_STATES)
+    institution = forms.CharField(label="机构编码", required=False, max_length=32)
+    year = forms.IntegerField(
+        label="年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "应为四位年份",
+            "min_value": "应为四位年份",
+            "max_value": "应为四位年份",
+        },
+    )
+
+    def base(self, actor):
+        return (
+            access.visible(Inspection, actor)
+            .select_related(
+                "institution",
+                "rectification__state",
+                "rectification__case_type",
+                "rectification__department",
+                "recorded_by",
+            )
+            .order_by("-planned_on", "-pk")
+        )
+
+    def apply(self, rows, data):
+        from qinqing.cases.models import StateKind
+
+        if data["kind"]:
+            rows = rows.filter(kind=data["kind"])
+        if data["state"] == "planned":
+            rows = rows.filter(done_on__isnull=True)
+        elif data["state"] == "done":
+            rows = rows.filter(done_on__isnull=False)
+        elif data["state"] == "rectifying":
+            rows = rows.filter(rectification__kind__in=[StateKind.OPEN, StateKind.IN_PROGRESS])
+        if data["institution"]:
+            rows = rows.filter(institution__code=data["institution"].strip())
+        if data["year"]:
+            rows = rows.filter(planned_on__year=data["year"])
         return rows

@@ -93,6 +93,8 @@ class CatalogEntry(models.Model):
     )
     valid_from = models.DateField("生效日期")
     valid_to = models.DateField("失效日期", null=True, blank=True)
+    # the single-claim check's cached catalog is renewed when this moves
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "医保目录（版本）"

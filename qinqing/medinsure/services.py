@@ -16,20 +16,28 @@ import datetime as dt
 import logging
 import shutil
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyarrow as pa
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django_tasks import task
 
+from qinqing.core import access
 from qinqing.core.audit import record_event
 from qinqing.core.models import User
 from qinqing.core.services import Forbidden, InvalidInput
-from qinqing.medinsure.audit import DEFAULT_RULES, RULE_KEYS, AuditEngine, AuditInputError, Rule
+from qinqing.medinsure.audit import (
+    DEFAULT_RULES,
+    RULE_KEYS,
+    AuditEngine,
+    AuditInputError,
+    Rule,
+    single,
+)
 from qinqing.medinsure.audit.schema import CATALOG, LINES, SETTLEMENTS
 from qinqing.medinsure.models import (
     AuditRule,
@@ -170,7 +178,8 @@ def do_import_catalog(actor: User, path: Path) -> tuple[int, list[dict]]:
             entries,
             update_conflicts=True,
             unique_fields=["item_code", "valid_from"],
-            update_fields=[f for f in CATALOG_FIELDS if f not in ("item_code", "valid_from")],
+            update_fields=[f for f in CATALOG_FIELDS if f not in ("item_code", "valid_from")]
+            + ["updated_at"],
         )
         record_event(
             actor, CatalogEntry(pk=0), "import_catalog", rows=len(entries), file=Path(path).name
@@ -466,32 +475,60 @@ def _store_findings(engine: AuditEngine, run_id: int) -> None:
 def check_claim(settlement: dict, lines: list[dict]) -> tuple[list[dict], list[dict]]:
     """Audit one settlement before it is settled, against the patient's recent history.
 
-    Returns (findings of this settlement, problems in the input)."""
-    from qinqing.medinsure.models import FeeLine, Settlement
-
+    Returns (findings of this settlement, problems in the input). Clean input is
+    evaluated in memory by ``audit.single`` (the same rules and findings as the
+    batch engine, a test holds them together); input with anything the batch
+    validation would reject goes through the batch engine, whose complaints
+    name the file, row and column."""
+    catalog, rules = _check_state()
+    history, history_lines = _history(settlement)
+    parsed = single.parse(
+        settlement, lines, catalog.index, taken_line_ids=[h[0] for h in history_lines]
+    )
+    if parsed is None:
+        return _check_claim_with_engine(settlement, lines, history, history_lines, catalog, rules)
+    typed, typed_lines = parsed
     settlement_columns = [c.name for c in SETTLEMENTS]
     line_columns = [c.name for c in LINES]
-    history = []
+    findings = single.audit(
+        rules,
+        [typed, *(dict(zip(settlement_columns, h, strict=True)) for h in history)],
+        [*typed_lines, *(dict(zip(line_columns, h, strict=True)) for h in history_lines)],
+        catalog.index,
+        only=typed["settlement_id"],
+    )
+    return findings, []
+
+
+def _history(settlement: dict) -> tuple[list[tuple], list[tuple]]:
+    """The patient's settlements of the last year and their lines (two indexed queries)."""
+    from qinqing.medinsure.models import FeeLine, Settlement
+
     try:
         since = dt.date.fromisoformat(str(settlement.get("admission_date"))) - dt.timedelta(
             days=HISTORY_DAYS
         )
     except ValueError:
-        since = None
-    if since is not None and settlement.get("patient_id"):
-        history = list(
-            Settlement.objects.filter(
-                patient_id=settlement["patient_id"], admission_date__gte=since
-            )
-            .exclude(settlement_id=settlement.get("settlement_id"))
-            .values_list(*settlement_columns)
-        )
+        return [], []
+    if not settlement.get("patient_id"):
+        return [], []
+    history = list(
+        Settlement.objects.filter(patient_id=settlement["patient_id"], admission_date__gte=since)
+        .exclude(settlement_id=settlement.get("settlement_id"))
+        .values_list(*(c.name for c in SETTLEMENTS))
+    )
     ids = [h[0] for h in history]
     history_lines = (
-        list(FeeLine.objects.filter(settlement_id__in=ids).values_list(*line_columns))
+        list(FeeLine.objects.filter(settlement_id__in=ids).values_list(*(c.name for c in LINES)))
         if ids
         else []
     )
+    return history, history_lines
+
+
+def _check_claim_with_engine(settlement, lines, history, history_lines, catalog, rules):
+    """The batch engine over one claim: slow (a DuckDB connection, ~30 statements), but
+    it names every problem of malformed input."""
 
     def table(columns, first: list[dict], rest: list[tuple]) -> pa.Table:
         data = {c: [] for c in columns}
@@ -506,12 +543,14 @@ def check_claim(settlement: dict, lines: list[dict]) -> tuple[list[dict], list[d
 
     engine = AuditEngine(threads=1)
     try:
-        engine.use_catalog(_cached_catalog())
-        engine.load_arrow("settlements", table(settlement_columns, [settlement], history), "结算")
-        engine.load_arrow("lines", table(line_columns, lines, history_lines), "明细")
+        engine.use_catalog(catalog.table)
+        engine.load_arrow(
+            "settlements", table([c.name for c in SETTLEMENTS], [settlement], history), "结算"
+        )
+        engine.load_arrow("lines", table([c.name for c in LINES], lines, history_lines), "明细")
         engine.validate_claims()
         problems = engine.problems()
-        engine.run(rules_in_force(), combined=True)
+        engine.run(rules, combined=True)
         findings = [
             f
             for f in engine.findings().to_pylist()
@@ -522,22 +561,39 @@ def check_claim(settlement: dict, lines: list[dict]) -> tuple[list[dict], list[d
     return findings, problems
 
 
-_catalog_cache: dict = {}
+@dataclass(frozen=True)
+class _CheckState:
+    table: pa.Table  # the validated, typed catalog
+    index: single.Catalog
 
 
-def _cached_catalog() -> pa.Table:
-    stamp = CatalogEntry.objects.aggregate(n=Max("pk"))["n"], CatalogEntry.objects.count()
-    if _catalog_cache.get("stamp") != stamp:
-        engine = AuditEngine(threads=1)
-        try:
-            engine.load_arrow("catalog", catalog_arrow(), "目录")
-            from qinqing.medinsure.audit import readers
+_check_cache: dict = {}
 
-            readers.validate_catalog(engine.con)
-            _catalog_cache.update(stamp=stamp, table=engine.typed_catalog())
-        finally:
-            engine.close()
-    return _catalog_cache["table"]
+
+def _check_state() -> tuple[_CheckState, tuple[Rule, ...]]:
+    """The catalog and the rules in force, cached in the process and renewed when either
+    changes (a catalog row saved moves ``updated_at``; a rule saved is a new row)."""
+    catalog_stamp = CatalogEntry.objects.aggregate(
+        n=Count("pk"), last=Max("pk"), changed=Max("updated_at")
+    )
+    rules_stamp = AuditRule.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    stamp = (tuple(catalog_stamp.values()), tuple(rules_stamp.values()))
+    cached = _check_cache.get("state")
+    if cached is not None and cached[0] == stamp:
+        return cached[1], cached[2]
+    engine = AuditEngine(threads=1)
+    try:
+        engine.load_arrow("catalog", catalog_arrow(), "目录")
+        from qinqing.medinsure.audit import readers
+
+        readers.validate_catalog(engine.con)
+        typed = engine.typed_catalog()
+    finally:
+        engine.close()
+    state = _CheckState(table=typed, index=single.Catalog(typed.to_pylist()))
+    rules = rules_in_force()
+    _check_cache["state"] = (stamp, state, rules)
+    return state, rules
 
 
 # --- review ----------------------------------------------------------------------------
@@ -605,37 +661,107 @@ def do_record_inspection(
     done_on: dt.date | None = None,
     notes: str = "",
     rectification: str = "",
+    deadline: dt.date | None = None,
 ) -> Inspection:
-    """Plan or record a 检查 / 约谈; ``rectification`` opens a 整改 task (a case)."""
-    from qinqing.cases.services import do_open_case
-
+    """Plan or record a 检查 / 约谈; ``rectification`` opens a 整改 task (a case of the
+    module's ``medinsure_task`` type) due at the end of ``deadline`` (the type's time
+    limit when none is given)."""
     _require(actor, "medinsure.add_inspection")
-    if kind not in InspectionKind.values:
-        raise InvalidInput(
-            {"kind": ["应为 inspection（检查）或 interview（约谈）"]}, {"kind": "类型"}
-        )
-    if done_on is not None and done_on < planned_on:
-        raise InvalidInput({"done_on": ["实施日期不能早于计划日期"]}, {"done_on": "实施日期"})
+    access.require_region(actor, institution.region, field="institution")
+    _check_inspection(kind, planned_on, done_on, rectification, deadline)
     with transaction.atomic():
-        case = None
-        if rectification.strip():
-            case = do_open_case(
-                actor,
-                case_type="medinsure_task",
-                title=f"{institution.name}整改：{rectification.strip()[:80]}",
-                region=institution.region,
-                description=notes,
-            )
         inspection = Inspection.objects.create(
             institution=institution,
             kind=kind,
             planned_on=planned_on,
             done_on=done_on,
-            notes=notes,
-            rectification=case,
+            notes=notes.strip(),
             recorded_by=actor,
         )
+        if rectification.strip():
+            _open_rectification(actor, inspection, rectification, deadline)
     return inspection
+
+
+def do_update_inspection(
+    actor: User,
+    inspection: Inspection,
+    *,
+    planned_on: dt.date,
+    done_on: dt.date | None = None,
+    notes: str = "",
+    rectification: str = "",
+    deadline: dt.date | None = None,
+) -> Inspection:
+    """Record what a planned inspection found (or move its date); a rectification task is
+    opened once — a second one is refused while the first exists."""
+    _require(actor, "medinsure.add_inspection")
+    access.require_region(actor, inspection.institution.region, field="institution")
+    _check_inspection(inspection.kind, planned_on, done_on, rectification, deadline)
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if rectification.strip() and locked.rectification_id:
+            raise InvalidInput(
+                {"rectification": ["已下达整改任务，请在事项页面办理"]},
+                {"rectification": "整改要求"},
+            )
+        locked.planned_on, locked.done_on, locked.notes = planned_on, done_on, notes.strip()
+        locked.save(update_fields=["planned_on", "done_on", "notes"])
+        if rectification.strip():
+            _open_rectification(actor, locked, rectification, deadline)
+    return locked
+
+
+def _check_inspection(kind, planned_on, done_on, rectification, deadline) -> None:
+    errors = {}
+    if kind not in InspectionKind.values:
+        errors["kind"] = ["应为 inspection（检查）或 interview（约谈）"]
+    if done_on is not None and done_on < planned_on:
+        errors["done_on"] = ["实施日期不能早于计划日期"]
+    if deadline is not None and not rectification.strip():
+        errors["rectification"] = ["填写了整改期限，请写明整改要求"]
+    if deadline is not None and deadline < max(planned_on, done_on or planned_on):
+        errors["deadline"] = ["整改期限不能早于检查（约谈）日期"]
+    if errors:
+        raise InvalidInput(
+            errors,
+            {
+                "kind": "类型",
+                "done_on": "实施日期",
+                "rectification": "整改要求",
+                "deadline": "整改期限",
+            },
+        )
+
+
+def _open_rectification(actor, inspection: Inspection, rectification: str, deadline) -> None:
+    from qinqing.cases.models import Case
+    from qinqing.cases.services import do_open_case
+
+    institution = inspection.institution
+    case = do_open_case(
+        actor,
+        case_type="medinsure_task",
+        title=f"{institution.name}整改：{rectification.strip()[:80]}",
+        region=institution.region,
+        description="\n".join(
+            part
+            for part in (
+                f"{inspection.get_kind_display()}（计划 {inspection.planned_on}）整改要求："
+                f"{rectification.strip()}",
+                inspection.notes,
+            )
+            if part
+        ),
+    )
+    if deadline is not None:
+        # the deadline the inspection set replaces the type's default time limit
+        due = timezone.make_aware(dt.datetime.combine(deadline, dt.time(23, 59, 59)))
+        Case.objects.filter(pk=case.pk).update(due_at=due)
+        case.due_at = due
+        record_event(actor, case, "deadline", due_at=due.isoformat())
+    inspection.rectification = case
+    inspection.save(update_fields=["rectification"])
 
 
 def remove_store() -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinqing.medinsure.views import cockpit, review
+from qinqing.medinsure.views import cockpit, inspections, review
 
 urlpatterns = [
     path("", cockpit.cockpit, name="medinsure-cockpit"),
@@ -10,4 +10,7 @@ urlpatterns = [
     path("batches/upload/", review.batch_upload, name="medinsure-batch-upload"),
     path("audit/", review.audit_start, name="medinsure-audit-start"),
     path("clues/refer/", review.clue_refer, name="medinsure-clue-refer"),
+    path("inspections/", inspections.inspection_list, name="medinsure-inspections"),
+    path("inspections/new/", inspections.inspection_form, name="medinsure-inspection-new"),
+    path("inspections/<int:pk>/", inspections.inspection_form, name="medinsure-inspection-edit"),
 ]

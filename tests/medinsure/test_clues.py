@@ -125,3 +125,67 @@ def test_a_reviewer_turns_an_institutions_confirmed_findings_into_a_clue_from_th
     clue = Finding.objects.get(pk=confirmed[0].pk).clue
     assert clue is not None and clue.amount == Decimal("640.00")
     assert answer.status_code == 302 and answer["Location"] == f"/cases/{clue.case_id}/"
+
+
+def walk(users, clue, department, *steps, recovered="0", maker="staff"):
+    case = clue.case
+    for step in steps:
+        actor = users["admin"] if step == "approve" else users[maker]
+        kwargs = {}
+        if step == "refer":
+            kwargs["department"] = department
+        elif step == "propose":
+            kwargs["values"] = {"deduction": "1.00", "referral": "none"}
+        elif step == "close":
+            kwargs["values"] = {"recovered": recovered}
+        elif step == "drop":
+            kwargs["note"] = "已退费"
+        case = do_transition(actor, fresh(case), step, **kwargs)
+    return case
+
+
+def test_the_cockpit_sums_what_closed_clues_recovered_in_the_period_and_lists_them(
+    users, institution, confirmed, department, regions
+):
+    from django.utils import timezone
+
+    from qinqing.cases.models import CaseEvent
+    from qinqing.core.indicators import FIGURES, Scope, read
+    from qinqing.core.models import Role
+    from tests.conftest import client_for, make_user
+
+    users = {**users, "outsider": make_user(Role.STAFF, "haiyan", regions=[regions["haiyan"]])}
+    closed = do_refer_clue(users["staff"], institution, confirmed[:1])
+    walk(users, closed, department, "refer", "propose", "approve", "close", recovered="580.50")
+    pending = do_refer_clue(users["staff"], institution, confirmed[1:])
+    walk(users, pending, department, "refer", "propose", "approve")  # approved, not yet paid
+    other = Institution.objects.create(
+        code="H33078200001", name="海盐某医院", kind="hospital", region=regions["haiyan"]
+    )
+    extra = Finding.objects.create(
+        run=confirmed[0].run, rule_id="over_price", rule_version=1, settlement_id="S7",
+        line_id="L7", institution_code=other.code, service_month="2026-06", vola_cont="超价",
+        vola_evid="L7", vola_amt=Decimal("99.00"), sev_deg="明确",
+    )  # fmt: skip
+    do_review_finding(users["admin"], extra, decision=ReviewStatus.CONFIRMED, reason="核实")
+    far = do_refer_clue(users["admin"], other, [Finding.objects.get(pk=extra.pk)])
+    walk(
+        users, far, department, "refer", "propose", "approve", "close", recovered="99.00",
+        maker="outsider",
+    )  # fmt: skip
+    # the far clue was closed last month: outside this month's period
+    CaseEvent.objects.filter(case=far.case, transition="close").update(
+        created_at=timezone.now() - timezone.timedelta(days=40)
+    )
+
+    figure = FIGURES["medinsure.amount_recovered"]
+    today = timezone.localdate()
+    assert read(figure, Scope(users["leader"])).value == Decimal("679.50")
+    month = Scope(users["leader"], start=today - timezone.timedelta(days=10), end=today)
+    assert read(figure, month).value == Decimal("580.50")
+    assert [c.pk for c in figure.rows(month)] == [closed.pk]
+    assert read(figure, Scope(users["staff"])).value == Decimal("580.50")  # 婺城 only
+    html = client_for(users["leader"]).get("/cockpit/figures/medinsure.amount_recovered/")
+    text = html.content.decode()
+    assert "追回医保基金" in text and closed.case.number in text and far.case.number in text
+    assert pending.case.number not in text
