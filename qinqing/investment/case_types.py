@@ -39,6 +39,12 @@ def legal_limit(move) -> dict:
     return {"due_at": calendar.add_working_days(move.now, days), "reminded_at": None}
 
 
+def fill_milestone(move) -> dict:
+    from qinqing.investment.services import fill_milestone_from_matter
+
+    return fill_milestone_from_matter(move)
+
+
 def team_of(user):
     """The 攻坚小组 a cadre claims for: the team they lead or belong to."""
     from qinqing.investment.models import Team
@@ -107,7 +113,8 @@ AGENCY_MATTER = WorkflowSpec(
             ("processing",),
             "done",
             ("handler",),
-            effects=("reply",),
+            # The certificate fills in the linked milestone (refused if it must wait).
+            effects=("reply", "investment_fill_milestone"),
             fields=(
                 FieldSpec("certificate_no", "证书（批文）编号"),
                 FieldSpec("issued_on", "发证日期", "date"),
@@ -131,6 +138,7 @@ AGENCY_MATTER = WorkflowSpec(
 
 def register() -> None:
     register_effect("investment_legal_limit", legal_limit)
+    register_effect("investment_fill_milestone", fill_milestone)
     register_indicator(
         Indicator(
             "investment_matter_on_time",
