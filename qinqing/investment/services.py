@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     Avg,
     BooleanField,
@@ -144,6 +144,18 @@ def do_plan_milestone(actor: User, milestone: Milestone, planned_on: datetime.da
         milestone.planned_on = planned_on
         milestone.save(update_fields=["planned_on"])
     return milestone
+
+
+def do_plan_project(actor: User, project: Project, planned: list) -> int:
+    """Set the planned dates of several of ``project``'s milestones at once (all or none);
+    ``planned`` is a list of (milestone, date or None). Returns how many changed."""
+    _require(actor, "investment.change_milestone")
+    if any(m.project_id != project.pk for m, _ in planned):
+        raise InvalidInput({"milestone": ["节点不属于该项目"]}, {"milestone": "节点"})
+    with transaction.atomic(), audit.acting_as(actor):
+        for milestone, day in planned:
+            do_plan_milestone(actor, milestone, day)
+    return len(planned)
 
 
 def do_complete_milestone(
@@ -471,9 +483,18 @@ def do_create_team(
     access.require_region(actor, town, "town")
     if not (name or "").strip():
         raise InvalidInput({"name": ["必填"]}, {"name": "小组名称"})
-    with transaction.atomic(), audit.acting_as(actor):
-        team = Team.objects.create(name=name.strip(), town=town, leader=leader)
-        team.members.set({leader, *members})
+    labels = {"name": "小组名称", "leader": "组长", "members": "组员"}
+    cadres = {Role.STAFF, Role.LEADER}
+    if leader.role not in cadres or not leader.is_active:
+        raise InvalidInput({"leader": ["组长应为在职干部账号"]}, labels)
+    if any(m.role not in cadres or not m.is_active for m in members):
+        raise InvalidInput({"members": ["组员应为在职干部账号"]}, labels)
+    try:
+        with transaction.atomic(), audit.acting_as(actor):
+            team = Team.objects.create(name=name.strip(), town=town, leader=leader)
+            team.members.set({leader, *members})
+    except IntegrityError:  # the name is unique: two clerks creating the same team at once
+        raise InvalidInput({"name": ["已有同名的攻坚小组"]}, labels) from None
     return team
 
 
