@@ -100,7 +100,7 @@ class TaskForm(Form):
     )
     deadline = forms.DateField(
         label="完成期限",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={**REQUIRED, "invalid": "日期格式应为 2026-01-31"},
     )
     project = forms.ModelChoiceField(label="所保障项目", queryset=None, required=False)
@@ -155,7 +155,7 @@ class PlanForm(Form):
                 label=f"{m.get_kind_display()} 计划日期",
                 required=False,
                 initial=m.planned_on,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 error_messages=DATE,
                 help_text=f"已完成：{m.done_on:%Y-%m-%d}" if m.done_on else "",
             )
@@ -194,7 +194,7 @@ class ParcelForm(Form):
     )
     delisted_on = forms.DateField(
         label="摘牌（出让）日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages=DATE,
     )
     price = forms.DecimalField(
