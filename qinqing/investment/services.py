@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from qinqing.cases.models import StateKind
+from qinqing.cases.models import Case, StateKind
 from qinqing.cases.services import do_claim, do_open_case, do_transition
 from qinqing.core import access, audit
 from qinqing.core.models import Department, Region, Role, User, Visit
@@ -535,6 +535,10 @@ def do_post_task(
             routed=True,
             now=now,
         )
+        # The task's deadline is the case's: the engine's countdown, 超期 and reminders apply.
+        due_at = timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(23, 59)))
+        Case.objects.filter(pk=case.pk).update(due_at=due_at)
+        case.due_at = due_at
         task = KeyTask.objects.create(case=case, project=project, goals=goals, deadline=deadline)
         SubGoal.objects.bulk_create(
             SubGoal(task=task, title=goal, due_on=due) for goal, due in sub_goals
