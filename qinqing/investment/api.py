@@ -116,7 +116,7 @@ class TaskOut(CaseFieldsOut):
         return t.team_name
 
 
-class FiguresOut(Schema):
+class InvestmentFiguresOut(Schema):
     projects: int
     investment: float = Field(description="总投资（万元）")
     quick_start: int
@@ -140,7 +140,9 @@ def projects(request, status: str | None = None, q: str | None = None):
 
 
 @router.get(
-    "/investment/figures", response={200: FiguresOut, **errors(403)}, summary="项目代办主要指标"
+    "/investment/figures",
+    response={200: InvestmentFiguresOut, **errors(403)},
+    summary="项目代办主要指标",
 )
 def figures(request):
     """全部由记录计算：项目数、总投资、拿地即开工个数、平均时长、走访、代办事项、问题解决。"""
