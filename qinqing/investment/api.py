@@ -116,7 +116,7 @@ class TaskOut(CaseFieldsOut):
         return t.team_name
 
 
-class ProjectFiguresOut(Schema):
+class InvestmentFiguresOut(Schema):
     projects: int
     investment: float = Field(description="总投资（万元）")
     quick_start: int
@@ -141,7 +141,7 @@ def projects(request, status: str | None = None, q: str | None = None):
 
 @router.get(
     "/investment/figures",
-    response={200: ProjectFiguresOut, **errors(403)},
+    response={200: InvestmentFiguresOut, **errors(403)},
     summary="项目代办主要指标",
 )
 def figures(request):

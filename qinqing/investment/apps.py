@@ -15,6 +15,9 @@ class InvestmentConfig(AppConfig):
         figures.register()
         NAVIGATION.append(("项目代办", "investment-board", "investment.view_project"))
         _register_audit()
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(case_types.move_tasks_to_own_flow, sender=self)
 
 
 def _register_audit() -> None:

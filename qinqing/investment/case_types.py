@@ -1,10 +1,15 @@
 """The agency's case types: agency matters (own flow, legal time limits), problems raised
-on visits (the 12345 work-order flow) and 揭榜挂帅 key tasks (the claim flow, claimed by teams)."""
+on visits (the 12345 work-order flow) and 揭榜挂帅 key tasks (the engine's claim flow,
+claimed by teams, under its own code so it declares 按期完成率 beside the claim figures)."""
+
+import dataclasses
 
 from django.db.models import F, Q
+from django.utils import timezone
 
 from qinqing.cases import calendar
 from qinqing.cases.effects import register_effect
+from qinqing.cases.flows.claim import CLAIM_TASK
 from qinqing.cases.kpis import Indicator, register_indicator
 from qinqing.cases.workflows import (
     CLOSED,
@@ -37,6 +42,12 @@ def legal_limit(move) -> dict:
     if not days:
         return {}
     return {"due_at": calendar.add_working_days(move.now, days), "reminded_at": None}
+
+
+def fill_milestone(move) -> dict:
+    from qinqing.investment.services import fill_milestone_from_matter
+
+    return fill_milestone_from_matter(move)
 
 
 def team_of(user):
@@ -107,7 +118,8 @@ AGENCY_MATTER = WorkflowSpec(
             ("processing",),
             "done",
             ("handler",),
-            effects=("reply",),
+            # The certificate fills in the linked milestone (refused if it must wait).
+            effects=("reply", "investment_fill_milestone"),
             fields=(
                 FieldSpec("certificate_no", "证书（批文）编号"),
                 FieldSpec("issued_on", "发证日期", "date"),
@@ -129,8 +141,31 @@ AGENCY_MATTER = WorkflowSpec(
 )
 
 
+# The engine's claim flow as it is (states, moves, effects), plus the key tasks' on-time rate.
+KEY_TASK = dataclasses.replace(
+    CLAIM_TASK,
+    code="investment_key_task",
+    name="揭榜挂帅流程",
+    indicators=(*CLAIM_TASK.indicators, "investment_task_on_time"),
+)
+
+
+def task_on_time(now) -> Q:
+    """Accepted (confirmed) on or before the task's own deadline (``KeyTask.deadline``)."""
+    return Q(kind=CLOSED, closed_at__date__lte=F("key_task__deadline"))
+
+
+def task_judged(now) -> Q:
+    """Accepted, or claimed and still not accepted after its deadline."""
+    late = Q(claimed_at__isnull=False, key_task__deadline__lt=timezone.localdate(now)) & ~Q(
+        kind__in=(CLOSED, REJECTED)
+    )
+    return Q(kind=CLOSED) | late
+
+
 def register() -> None:
     register_effect("investment_legal_limit", legal_limit)
+    register_effect("investment_fill_milestone", fill_milestone)
     register_indicator(
         Indicator(
             "investment_matter_on_time",
@@ -142,7 +177,18 @@ def register() -> None:
             ),
         )
     )
+    register_indicator(
+        Indicator(
+            "investment_task_on_time",
+            "按期完成率",
+            "在完成期限当天或之前验收通过的揭榜任务数 ÷"
+            "（已验收任务数 + 已过完成期限仍未验收的已揭榜任务数）",
+            task_on_time,
+            task_judged,
+        )
+    )
     register_workflow(AGENCY_MATTER)
+    register_workflow(KEY_TASK)
     register_case_type(
         CaseTypeSpec(
             code=MATTER,
@@ -169,9 +215,21 @@ def register() -> None:
             code=TASK,
             name="揭榜挂帅",
             module="investment",
-            workflow="claim_task",
+            workflow="investment_key_task",
             number_prefix="JB",
             claimant_roles=("staff",),
             claimant_of=team_of,
         )
     )
+
+
+def move_tasks_to_own_flow(**kwargs) -> None:
+    """After migrate: key tasks opened when the type ran the engine's ``claim_task`` flow
+    take the same-coded state of ``investment_key_task`` (their history stays as it was)."""
+    from qinqing.cases.models import Case, State
+
+    stale = Case.objects.filter(case_type__code=TASK).exclude(state__workflow__code=KEY_TASK.code)
+    if not stale.exists():
+        return
+    for state in State.objects.filter(workflow__code=KEY_TASK.code):
+        stale.filter(state__code=state.code).update(state=state)

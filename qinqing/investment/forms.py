@@ -100,7 +100,7 @@ class TaskForm(Form):
     )
     deadline = forms.DateField(
         label="完成期限",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={**REQUIRED, "invalid": "日期格式应为 2026-01-31"},
     )
     project = forms.ModelChoiceField(label="所保障项目", queryset=None, required=False)
@@ -139,3 +139,110 @@ class TaskForm(Form):
                 raise forms.ValidationError(f"第{number}行：缺少目标")
             goals.append((title.strip(), due))
         return goals
+
+
+DATE = {**REQUIRED, "invalid": "日期格式应为 2026-01-31"}
+
+
+class PlanForm(Form):
+    """The planned date of each of a project's milestones, one field per milestone."""
+
+    def __init__(self, *args, milestones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestones = list(milestones)
+        for m in self.milestones:
+            self.fields[m.kind] = forms.DateField(
+                label=f"{m.get_kind_display()} 计划日期",
+                required=False,
+                initial=m.planned_on,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                error_messages=DATE,
+                help_text=f"已完成：{m.done_on:%Y-%m-%d}" if m.done_on else "",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A milestone is not planned before one it waits for.
+        for m in self.milestones:
+            day = cleaned.get(m.kind)
+            if day is None:
+                continue
+            for needed in m.depends_on.all():
+                before = cleaned.get(needed.kind)
+                if before is not None and day < before:
+                    self.add_error(
+                        m.kind, f"不能早于前置节点“{needed.get_kind_display()}”的计划日期"
+                    )
+        return cleaned
+
+    def changes(self) -> list:
+        """(milestone, planned date) of each milestone whose planned date changed."""
+        return [
+            (m, self.cleaned_data[m.kind])
+            for m in self.milestones
+            if self.cleaned_data.get(m.kind) != m.planned_on
+        ]
+
+
+class ParcelForm(Form):
+    name = forms.CharField(label="地块名称", max_length=200, error_messages=REQUIRED)
+    area_mu = forms.DecimalField(
+        label="面积（亩）",
+        max_digits=10,
+        decimal_places=2,
+        error_messages={**REQUIRED, "invalid": "应为数字", "max_digits": "数字过大"},
+    )
+    delisted_on = forms.DateField(
+        label="摘牌（出让）日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages=DATE,
+    )
+    price = forms.DecimalField(
+        label="成交价（万元）",
+        max_digits=12,
+        decimal_places=2,
+        error_messages={**REQUIRED, "invalid": "应为数字", "max_digits": "数字过大"},
+    )
+
+    def clean_area_mu(self):
+        value = self.cleaned_data["area_mu"]
+        if value <= 0:
+            raise forms.ValidationError("应大于0")
+        return value
+
+    def clean_price(self):
+        value = self.cleaned_data["price"]
+        if value < 0:
+            raise forms.ValidationError("不能为负数")
+        return value
+
+
+def _cadres():
+    return User.objects.filter(role__in=[Role.STAFF, Role.LEADER], is_active=True).order_by(
+        "role", "username"
+    )
+
+
+class TeamForm(Form):
+    name = forms.CharField(label="小组名称", max_length=100, error_messages=REQUIRED)
+    town = RegionChoiceField(label="所在乡镇")
+    leader = forms.ModelChoiceField(
+        label="组长",
+        queryset=None,
+        error_messages={"required": "必填", "invalid_choice": "账号不存在"},
+    )
+    members = forms.ModelMultipleChoiceField(
+        label="组员",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="组长自动计入组员",
+        error_messages={"invalid_choice": "账号不存在", "invalid_pk_value": "账号不存在"},
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_region_fields(self, actor)
+        for name in ("leader", "members"):
+            self.fields[name].queryset = _cadres()
+            self.fields[name].label_from_instance = lambda u: u.display_name

@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import (
     Avg,
     BooleanField,
@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from qinqing.cases.models import StateKind
+from qinqing.cases.models import Case, StateKind
 from qinqing.cases.services import do_claim, do_open_case, do_transition
 from qinqing.core import access, audit
 from qinqing.core.models import Department, Region, Role, User, Visit
@@ -146,6 +146,18 @@ def do_plan_milestone(actor: User, milestone: Milestone, planned_on: datetime.da
     return milestone
 
 
+def do_plan_project(actor: User, project: Project, planned: list) -> int:
+    """Set the planned dates of several of ``project``'s milestones at once (all or none);
+    ``planned`` is a list of (milestone, date or None). Returns how many changed."""
+    _require(actor, "investment.change_milestone")
+    if any(m.project_id != project.pk for m, _ in planned):
+        raise InvalidInput({"milestone": ["节点不属于该项目"]}, {"milestone": "节点"})
+    with transaction.atomic(), audit.acting_as(actor):
+        for milestone, day in planned:
+            do_plan_milestone(actor, milestone, day)
+    return len(planned)
+
+
 def do_complete_milestone(
     actor: User,
     milestone: Milestone,
@@ -160,38 +172,92 @@ def do_complete_milestone(
     ``today`` is the latest date allowed (the demo's date when it loads history).
     """
     _require(actor, "investment.change_milestone")
-    labels = {"done_on": "实际日期", "certificate_no": "证书编号"}
     with transaction.atomic(), audit.acting_as(actor):
-        # Lock the project's milestones: two clerks recording at once see each other's dates.
-        list(Milestone.objects.select_for_update().filter(project_id=milestone.project_id))
-        milestone.refresh_from_db()
-        needs = milestone.depends_on.order_by("sequence")
-        pending = [m.get_kind_display() for m in needs if m.done_on is None]
-        if pending:
-            raise InvalidInput({"done_on": [f"须先完成：{'、'.join(pending)}"]}, labels)
-        if milestone.done_on is not None:
-            raise InvalidInput({"done_on": ["该节点已完成"]}, labels)
-        if done_on is None:
-            raise InvalidInput({"done_on": ["必填"]}, labels)
-        earlier = [m for m in needs if m.done_on > done_on]
-        if earlier:
-            names = "、".join(f"{m.get_kind_display()}（{m.done_on:%Y-%m-%d}）" for m in earlier)
-            raise InvalidInput({"done_on": [f"不能早于前置节点：{names}"]}, labels)
-        if done_on > (today or timezone.localdate()):
-            raise InvalidInput({"done_on": ["不能晚于今天"]}, labels)
-        certificate_no = (certificate_no or "").strip()
-        if milestone.kind in CERTIFICATES and not certificate_no:
-            raise InvalidInput({"certificate_no": ["证照节点须填写证书编号"]}, labels)
-        milestone.done_on = done_on
-        milestone.certificate_no = certificate_no
-        milestone.recorded_by = actor
-        if scan is not None:
-            milestone.scan = scan
-        milestone.save()
-        status = STATUS_AFTER.get(milestone.kind)
-        if status:
-            Project.objects.filter(pk=milestone.project_id).update(status=status)
+        return complete_milestone(
+            actor,
+            milestone,
+            done_on=done_on,
+            certificate_no=certificate_no,
+            scan=scan,
+            today=today or timezone.localdate(),
+        )
+
+
+def complete_milestone(
+    recorder: User,
+    milestone: Milestone,
+    *,
+    done_on: datetime.date | None,
+    certificate_no: str = "",
+    scan=None,
+    today: datetime.date,
+    date_field: str = "done_on",
+    date_label: str = "实际日期",
+) -> Milestone:
+    """The milestone logic itself, for a caller already inside a transaction that attributes
+    the audit entries (``do_complete_milestone``; the engine's 办结 of a linked agency matter).
+
+    Checks no permission; refuses with ``InvalidInput`` (errors on ``date_field`` and
+    ``certificate_no``) while what the milestone waits for is not done.
+    """
+    labels = {date_field: date_label, "certificate_no": "证书编号"}
+    # Lock the project's milestones: two clerks recording at once see each other's dates.
+    list(Milestone.objects.select_for_update().filter(project_id=milestone.project_id))
+    milestone.refresh_from_db()
+    needs = milestone.depends_on.order_by("sequence")
+    pending = [m.get_kind_display() for m in needs if m.done_on is None]
+    if pending:
+        raise InvalidInput(
+            {date_field: [f"“{milestone.get_kind_display()}”须先完成：{'、'.join(pending)}"]},
+            labels,
+        )
+    if milestone.done_on is not None:
+        raise InvalidInput({date_field: ["该节点已完成"]}, labels)
+    if done_on is None:
+        raise InvalidInput({date_field: ["必填"]}, labels)
+    earlier = [m for m in needs if m.done_on > done_on]
+    if earlier:
+        names = "、".join(f"{m.get_kind_display()}（{m.done_on:%Y-%m-%d}）" for m in earlier)
+        raise InvalidInput({date_field: [f"不能早于前置节点：{names}"]}, labels)
+    if done_on > today:
+        raise InvalidInput({date_field: ["不能晚于今天"]}, labels)
+    certificate_no = (certificate_no or "").strip()
+    if milestone.kind in CERTIFICATES and not certificate_no:
+        raise InvalidInput({"certificate_no": ["证照节点须填写证书编号"]}, labels)
+    milestone.done_on = done_on
+    milestone.certificate_no = certificate_no
+    milestone.recorded_by = recorder
+    if scan is not None:
+        milestone.scan = scan
+    milestone.save()
+    status = STATUS_AFTER.get(milestone.kind)
+    if status:
+        Project.objects.filter(pk=milestone.project_id).update(status=status)
     return milestone
+
+
+def fill_milestone_from_matter(move) -> dict:
+    """Effect of an agency matter's 办结: the certificate number and date the department
+    entered mark the linked milestone done (same checks as ``do_complete_milestone``).
+
+    Runs inside the engine's transaction and audit context, so a refusal leaves nothing
+    saved. A milestone already recorded by hand keeps its evidence.
+    """
+    matter = AgencyMatter.objects.filter(case_id=move.case.pk).select_related("milestone").first()
+    if matter is None or matter.milestone is None or matter.milestone.done_on is not None:
+        return {}
+    today = timezone.localdate(move.now)
+    issued_on = move.values.get("issued_on")  # validated by the engine, kept as ISO text
+    complete_milestone(
+        move.actor,
+        matter.milestone,
+        done_on=datetime.date.fromisoformat(issued_on) if issued_on else today,
+        certificate_no=move.values.get("certificate_no", ""),
+        today=today,
+        date_field="issued_on",
+        date_label="发证日期",
+    )
+    return {}
 
 
 def _done(kind: str):
@@ -417,9 +483,18 @@ def do_create_team(
     access.require_region(actor, town, "town")
     if not (name or "").strip():
         raise InvalidInput({"name": ["必填"]}, {"name": "小组名称"})
-    with transaction.atomic(), audit.acting_as(actor):
-        team = Team.objects.create(name=name.strip(), town=town, leader=leader)
-        team.members.set({leader, *members})
+    labels = {"name": "小组名称", "leader": "组长", "members": "组员"}
+    cadres = {Role.STAFF, Role.LEADER}
+    if leader.role not in cadres or not leader.is_active:
+        raise InvalidInput({"leader": ["组长应为在职干部账号"]}, labels)
+    if any(m.role not in cadres or not m.is_active for m in members):
+        raise InvalidInput({"members": ["组员应为在职干部账号"]}, labels)
+    try:
+        with transaction.atomic(), audit.acting_as(actor):
+            team = Team.objects.create(name=name.strip(), town=town, leader=leader)
+            team.members.set({leader, *members})
+    except IntegrityError:  # the name is unique: two clerks creating the same team at once
+        raise InvalidInput({"name": ["已有同名的攻坚小组"]}, labels) from None
     return team
 
 
@@ -460,6 +535,10 @@ def do_post_task(
             routed=True,
             now=now,
         )
+        # The task's deadline is the case's: the engine's countdown, 超期 and reminders apply.
+        due_at = timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(23, 59)))
+        Case.objects.filter(pk=case.pk).update(due_at=due_at)
+        case.due_at = due_at
         task = KeyTask.objects.create(case=case, project=project, goals=goals, deadline=deadline)
         SubGoal.objects.bulk_create(
             SubGoal(task=task, title=goal, due_on=due) for goal, due in sub_goals

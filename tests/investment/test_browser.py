@@ -94,3 +94,34 @@ def test_the_board_and_the_timeline_fit_and_draw_the_chart(
     shoot(page, f"investment-project-{width_name}")
     limit = PHONE + SCROLL_TOLERANCE if width_name == "phone" else 1280
     assert page_width(page) <= limit
+
+
+def test_the_officer_forms_a_team_and_plans_dates_on_a_phone(
+    live_server, agency, project, open_page
+):
+    from qinqing.core.models import Role
+    from qinqing.investment.models import Team
+    from tests.conftest import make_user
+
+    leader = make_user(Role.STAFF, "zuzhang", regions=[agency["town"]])
+    make_user(Role.STAFF, "zuyuan", regions=[agency["town"]])
+    page = open_page("phone")
+    log_in(page, live_server, agency["officer"].username)
+    page.goto(live_server.url + reverse("investment-tasks"))
+    page.get_by_role("link", name="成立攻坚小组").click()
+    page.get_by_label("小组名称").fill("沿江路攻坚组")
+    page.get_by_label("组长").select_option(label=leader.display_name)
+    page.get_by_label("zuyuan", exact=True).check()
+    shoot(page, "investment-team-form-phone")
+    assert page_width(page) <= PHONE + SCROLL_TOLERANCE
+    page.get_by_role("button", name="成立").click()
+    assert "已成立攻坚小组“沿江路攻坚组”，共 2 人" in page.locator(".messages").inner_text()
+    assert Team.objects.get(name="沿江路攻坚组").leader == leader
+
+    page.goto(live_server.url + reverse("investment-project", args=[project.pk]))
+    page.get_by_role("link", name="编辑计划日期").click()
+    page.get_by_label("开工 计划日期").fill("2026-12-08")
+    shoot(page, "investment-plan-form-phone")
+    assert page_width(page) <= PHONE + SCROLL_TOLERANCE
+    page.get_by_role("button", name="保存").click()
+    assert "2026-12-08" in page.locator("main").inner_text()

@@ -8,7 +8,15 @@ from qinqing.core import access
 from qinqing.core.models import Visit
 from qinqing.core.services import InvalidInput
 from qinqing.investment import services
-from qinqing.investment.forms import MatterForm, ProblemForm, ProjectForm, TaskForm
+from qinqing.investment.forms import (
+    MatterForm,
+    ParcelForm,
+    PlanForm,
+    ProblemForm,
+    ProjectForm,
+    TaskForm,
+    TeamForm,
+)
 from qinqing.investment.models import Project
 
 
@@ -112,3 +120,52 @@ def task_create(request):
         except InvalidInput as error:
             _refused(form, error)
     return _page(request, form, "发布揭榜任务", "发布")
+
+
+@login_required
+@permission_required("investment.change_milestone", raise_exception=True)
+def project_plan(request, pk):
+    project = access.access_object(request.user, Project, pk)
+    milestones = project.milestones.prefetch_related("depends_on").order_by("sequence")
+    form = PlanForm(request.POST or None, milestones=milestones)
+    if request.method == "POST" and form.is_valid():
+        changed = services.do_plan_project(request.user, project, form.changes())
+        messages.success(request, f"已保存计划日期（{changed} 个节点有变动）")
+        return redirect("investment-project", pk=project.pk)
+    return _page(request, form, "编辑节点计划日期", "保存", project.name)
+
+
+@login_required
+@permission_required("investment.add_projectparcel", raise_exception=True)
+def parcel_create(request, pk):
+    project = access.access_object(request.user, Project, pk)
+    form = ParcelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            parcel = services.do_add_parcel(request.user, project, **form.cleaned_data)
+            messages.success(request, f"已添加地块“{parcel.name}”")
+            return redirect("investment-project", pk=project.pk)
+        except InvalidInput as error:
+            _refused(form, error)
+    return _page(request, form, "添加地块", "添加", project.name)
+
+
+@login_required
+@permission_required("investment.add_team", raise_exception=True)
+def team_create(request):
+    form = TeamForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            team = services.do_create_team(
+                request.user,
+                name=data["name"],
+                town=data["town"],
+                leader=data["leader"],
+                members=list(data["members"]),
+            )
+            messages.success(request, f"已成立攻坚小组“{team.name}”，共 {team.members.count()} 人")
+            return redirect("investment-tasks")
+        except InvalidInput as error:
+            _refused(form, error)
+    return _page(request, form, "成立攻坚小组", "成立")
