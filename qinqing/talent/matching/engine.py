@@ -1190,8 +1190,10 @@ def _in_bag(side: "_Side", owners: np.ndarray, items: np.ndarray) -> np.ndarray:
     start, stop = side.bag.indptr[first], side.bag.indptr[last + 1]
     compact = side.compact_words
     n_words = int(compact[-1])
-    if (last - first + 1) * (n_words + 1) <= 32_000_000:
-        # Few words take part in matching: the owners' bags as a small dense table.
+    lookups = len(owners) * max(items.shape[1], 1)
+    if (last - first + 1) * (n_words + 1) <= 32_000_000 and stop - start <= 4 * lookups:
+        # A block of owners with many pairs (the re-match): their bags as a small dense
+        # table. A few pairs over many owners (one new posting) search the keys instead.
         dense = np.zeros((last - first + 1, n_words + 1), dtype=bool)
         local = np.repeat(
             np.arange(last - first + 1, dtype=np.int64), np.diff(side.bag.indptr[first : last + 2])
