@@ -692,7 +692,7 @@ class Matcher:
             # candidates, before anything else is gathered for them.
             rows = np.repeat(np.arange(text.shape[0], dtype=np.int32), np.diff(text.indptr))
             cols = text.indices
-            allowed = self._allowed_table(S, p)
+            allowed = self._allowed_table(S, p, len(rows))
             if allowed is not None:
                 # Whether a seeker may take a posting depends only on the posting's
                 # (education, place): one lookup per candidate in a small table.
@@ -867,13 +867,13 @@ class Matcher:
         )
         return out
 
-    def _near_per_seeker(self, S: "_Rows") -> np.ndarray | None:
+    def _near_per_seeker(self, S: "_Rows", pairs: int) -> np.ndarray | None:
         """Seekers of the block × places: the best credit of their desired places (None
-        when the block is too large for a table)."""
+        when the table would be large, or larger than the ``pairs`` it serves)."""
         table = self.space.closeness_table()
         none = table.shape[0] - 1
         block = S.place_pad[0]
-        if block.shape[0] * table.shape[1] > 16_000_000:
+        if block.shape[0] * table.shape[1] > min(16_000_000, 2 * pairs):
             return None
         clean = np.where((block >= 0) & (block < none), block, none)
         return table[clean].max(axis=1)
@@ -883,17 +883,19 @@ class Matcher:
         place = p.place_id.astype(np.int64)
         return np.where((place >= 0) & (place < none), place, none)
 
-    def _allowed_table(self, S: "_Rows", p: "_Side") -> tuple[np.ndarray, np.ndarray] | None:
+    def _allowed_table(
+        self, S: "_Rows", p: "_Side", pairs: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """(seekers of the block × posting classes → may the seeker take it, the class
         of each posting), where a class is (education minimum, place) — or None when
         the table would be large. "May" is the first cut: education at most one level
         short, and a desired place that reaches the posting's."""
-        near = self._near_per_seeker(S)
+        near = self._near_per_seeker(S, pairs)
         if near is None or not len(p.education):
             return None
         lowest = int(p.education.min())
         levels = int(p.education.max()) - lowest + 1
-        if near.shape[0] * near.shape[1] * levels > 16_000_000:
+        if near.shape[0] * near.shape[1] * levels > min(16_000_000, 2 * pairs):
             return None
         p_edu = np.arange(lowest, lowest + levels, dtype=np.int16)
         education_ok = S.education.astype(np.int16)[:, None] >= p_edu[None, :] - 1
@@ -912,7 +914,7 @@ class Matcher:
         place = np.where((place >= 0) & (place < none), place, none)
         width = np.int64(table.shape[1])
         block = S.place_pad[0]
-        per_seeker = self._near_per_seeker(S)
+        per_seeker = self._near_per_seeker(S, len(rows))
         if per_seeker is not None:  # one gather from the block's seekers × places
             return per_seeker.ravel().take(rows.astype(np.int64) * width + place)
         out = np.zeros(len(rows), dtype=np.float32)
