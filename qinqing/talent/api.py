@@ -186,7 +186,7 @@ class ApartmentIn(Schema):
     owns_local_home: bool = Field(False, description="本地有自有住房")
 
 
-class FiguresOut(Schema):
+class TalentFiguresOut(Schema):
     year: int
     hired: int
     graduates_recruited: int = Field(description="本年录用的高校毕业生（毕业三年内，大专及以上）")
@@ -509,7 +509,7 @@ def apply_apartment(request, payload: ApartmentIn):
     )
 
 
-@router.get("/talent/figures", response={200: FiguresOut, **errors(403)}, summary="人才指标")
+@router.get("/talent/figures", response={200: TalentFiguresOut, **errors(403)}, summary="人才指标")
 def figures(request, year: int | None = Query(None, ge=2000, le=2100)):
     """按录用记录计算：本年招引高校毕业生、海外人才。"""
     _need(request, "talent.view_application")
