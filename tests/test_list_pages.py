@@ -389,6 +389,22 @@ def add_application(n, ctx):
     )
 
 
+def add_invitation(n, ctx):
+    from qinqing.talent.models import Invitation, SeekerProfile
+
+    person = Person.objects.create(
+        name=f"受邀者{n}",
+        id_number=make_id_number("330702", datetime.date(2001, 5, 7), 600 + n),
+        region=ctx["regions"]["zhuma"],
+    )
+    posting = add_posting(n, ctx)
+    Invitation.objects.create(
+        employer=posting.employer,
+        posting=posting,
+        profile=SeekerProfile.objects.create(person=person, education="本科"),
+    )
+
+
 def add_talent_event(n, ctx):
     from qinqing.talent.models import TalentEvent
 
@@ -524,6 +540,8 @@ PAGES = [
     ("/talent/applicants/", "enterprise", add_application, 7),
     ("/talent/applications/", "staff", add_application, 7),
     ("/talent/events/", "resident", add_talent_event, 7),
+    ("/talent/invitations/", "staff", add_invitation, 8),
+    ("/talent/invitations/", "enterprise", add_invitation, 8),
     ("/workspace/spaces/", "staff", add_space, 12),
     ("/workspace/workstations/", "staff", add_workstation, 13),
     # The pipeline board also counts each stage and computes the funnel.

@@ -21,7 +21,7 @@ from qinqing.talent.filters import (
     SearchFilter,
     StayFilter,
 )
-from qinqing.talent.models import Application, Posting
+from qinqing.talent.models import Application, Invitation, Posting, Recommendation, SeekerProfile
 
 router = Router(tags=["人才服务中心"])
 
@@ -350,6 +350,102 @@ def move_application(request, application_id: RecordId, payload: MoveIn):
         application_id,
     )
     return services.do_move_application(request.auth, application, payload.status, payload.note)
+
+
+class InvitationOut(Schema):
+    id: int
+    employer: str
+    posting_id: int | None
+    posting: str
+    profile_id: int
+    seeker: str = Field(description="求职者姓名；企业在对方接受邀请后才看得到")
+    status: str = Field(description="pending 待答复 / accepted 已接受 / declined 已谢绝")
+    status_label: str
+    created_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    declined_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_employer(i):
+        return i.employer.name
+
+    @staticmethod
+    def resolve_posting(i):
+        return i.posting.title if i.posting_id else ""
+
+    @staticmethod
+    def resolve_seeker(i):
+        return i.profile.person.name if getattr(i, "profile_open", False) else ""
+
+
+class InviteIn(Schema):
+    posting_id: int = Field(..., ge=1, le=2**63 - 1, description="本企业已发布的岗位")
+    profile_id: int = Field(..., ge=1, le=2**63 - 1, description="该岗位匹配到的求职者")
+
+
+def _invitations_out(user, rows):
+    visible = set(access.visible(SeekerProfile, user).values_list("pk", flat=True))
+    rows = list(rows)
+    for row in rows:
+        row.profile_open = row.profile_id in visible
+    return rows
+
+
+def _one_invitation(user, pk):
+    return _invitations_out(user, [_invitations(user).get(pk=pk)])[0]
+
+
+def _invitations(user):
+    return access.visible(Invitation, user).select_related("employer", "posting", "profile__person")
+
+
+@router.get(
+    "/talent/invitations",
+    response={200: list[InvitationOut], **errors(403)},
+    summary="求职邀请",
+)
+@paginate
+def invitations(request):
+    """求职者：收到的邀请；企业：本企业发出的；中心：全部。"""
+    _need(request, "talent.view_invitation")
+    return _invitations_out(request.auth, _invitations(request.auth).order_by("-created_at", "-pk"))
+
+
+@router.post(
+    "/talent/invitations",
+    response={201: InvitationOut, **errors(403, 404, 422)},
+    summary="邀请求职者（企业账号）",
+)
+def invite(request, payload: InviteIn):
+    """只能以本企业已发布的岗位，邀请该岗位匹配到的求职者；同一求职者只能邀请一次（422）。"""
+    _need(request, "talent.add_invitation")
+    posting = access.access_object(
+        request.auth,
+        Posting.objects.filter(employer_id=request.auth.enterprise_id),
+        payload.posting_id,
+    )
+    match = Recommendation.objects.filter(posting=posting, profile_id=payload.profile_id).first()
+    if match is None:
+        raise HttpError(404, "未找到该岗位匹配到的这位求职者（profile_id）")
+    invitation = services.do_invite(request.auth, match.profile, posting)
+    return Status(
+        201, _invitations_out(request.auth, [_invitations(request.auth).get(pk=invitation.pk)])[0]
+    )
+
+
+@router.post(
+    "/talent/invitations/{invitation_id}/{answer}",
+    response={200: InvitationOut, **errors(403, 404, 422)},
+    summary="答复邀请（求职者）",
+)
+def answer_invitation(request, invitation_id: RecordId, answer: str):
+    """answer 为 accept（接受，企业从此可查看求职档案）或 decline（谢绝）；已答复的再答复 422。"""
+    service = {"accept": services.do_accept_invitation, "decline": services.do_decline_invitation}
+    if answer not in service:
+        raise HttpError(404, "答复应为 accept 或 decline（answer）")
+    invitation = access.access_object(request.auth, Invitation, invitation_id)
+    invitation = service[answer](request.auth, invitation)
+    return _one_invitation(request.auth, invitation.pk)
 
 
 @router.get("/talent/lodging", response={200: list[StayOut], **errors(403)}, summary="临时住宿")

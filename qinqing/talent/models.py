@@ -300,6 +300,9 @@ class Application(models.Model):
         return f"{self.profile} → {self.posting}"
 
 
+INVITATION_STATUS = {"pending": "待答复", "accepted": "已接受", "declined": "已谢绝"}
+
+
 class Invitation(models.Model):
     """An enterprise invites a seeker; once accepted, the enterprise sees the profile."""
 
@@ -308,15 +311,30 @@ class Invitation(models.Model):
     posting = models.ForeignKey(Posting, on_delete=models.CASCADE, null=True, blank=True)
     created_at = models.DateTimeField("邀请时间", auto_now_add=True)
     accepted_at = models.DateTimeField("接受时间", null=True, blank=True)
+    declined_at = models.DateTimeField("谢绝时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "求职邀请"
         constraints = [
             models.UniqueConstraint(fields=["employer", "profile"], name="talent_invite_once"),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(declined_at__isnull=True),
+                name="talent_invite_one_answer",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.employer} → {self.profile}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        return "declined" if self.declined_at else "pending"
+
+    @property
+    def status_label(self) -> str:
+        return INVITATION_STATUS[self.status]
 
 
 # --- temporary lodging (临时住宿) ----------------------------------------------------

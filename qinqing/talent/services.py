@@ -55,6 +55,7 @@ POSTING_NOTICE = register_kind("talent.posting", "招聘岗位审核")
 APPLICATION_NOTICE = register_kind("talent.application", "求职投递进展")
 PUSH_NOTICE = register_kind("talent.push", "岗位推送")
 APARTMENT_NOTICE = register_kind("talent.apartment", "人才公寓")
+INVITATION_NOTICE = register_kind("talent.invitation", "求职邀请")
 
 
 # --- text features (computed on change, stored) ---------------------------------
@@ -467,34 +468,69 @@ def do_move_application(
     return application
 
 
-def do_invite(actor: User, profile: SeekerProfile, posting: Posting | None = None) -> Invitation:
+def do_invite(actor: User, profile: SeekerProfile, posting: Posting) -> Invitation:
+    """The enterprise invites a seeker the matching found for one of its postings; the
+    seeker is told on the phone. One invitation per enterprise and seeker."""
     if actor.role != Role.ENTERPRISE or not actor.enterprise_id:
         raise Forbidden("talent.add_invitation")
-    with transaction.atomic(), audit.acting_as(actor):
-        invitation, _ = Invitation.objects.get_or_create(
-            employer_id=actor.enterprise_id, profile=profile, defaults={"posting": posting}
+    if posting.employer_id != actor.enterprise_id:
+        raise InvalidInput({"posting": ["只能以本企业的岗位发出邀请"]}, {"posting": "岗位"})
+    if not Recommendation.objects.filter(profile=profile, posting=posting).exists():
+        raise InvalidInput(
+            {"profile_id": ["只能邀请该岗位匹配到的求职者"]}, {"profile_id": "求职者"}
         )
+    try:
+        with transaction.atomic(), audit.acting_as(actor):
+            invitation = Invitation.objects.create(
+                employer_id=actor.enterprise_id, profile=profile, posting=posting
+            )
+            do_notify(
+                _accounts_of_person(profile.person_id),
+                INVITATION_NOTICE,
+                f"{actor.enterprise.name} 邀请您应聘“{posting.title}”",
+                "接受邀请后，该企业可以查看您的求职档案；谢绝则看不到。",
+                "/talent/invitations/",
+            )
+    except IntegrityError:  # the unique constraint: one invitation per enterprise and seeker
+        raise InvalidInput(
+            {"profile_id": ["已邀请过这位求职者"]}, {"profile_id": "求职者"}
+        ) from None
+    return invitation
+
+
+def _answer_invitation(actor: User, invitation: Invitation, field: str, now) -> Invitation:
+    profile = _own_profile(actor)
+    if invitation.profile_id != profile.pk:
+        raise Forbidden("talent.view_invitation")
+    accepted = field == "accepted_at"
+    with transaction.atomic(), audit.acting_as(actor):
+        # A conditional update: of two answers sent at once only the first counts.
+        answered = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, declined_at__isnull=True
+        ).update(**{field: now or timezone.now()})
+        if not answered:
+            raise InvalidInput({"status": ["已答复过这份邀请"]}, {"status": "状态"})
+        invitation.refresh_from_db()
+        audit.record_event(actor, invitation, "accept" if accepted else "decline")
+        verb = "接受" if accepted else "谢绝"
         do_notify(
-            _accounts_of_person(profile.person_id),
-            APPLICATION_NOTICE,
-            f"{actor.enterprise.name} 邀请您投递",
-            "接受邀请后，该企业可以查看您的求职档案",
-            "/talent/applications/",
+            _accounts_of_employer(invitation.employer_id),
+            INVITATION_NOTICE,
+            f"求职者{verb}了邀请",
+            "可以在“我的邀请”中查看其求职档案。" if accepted else "对方谢绝了本次邀请。",
+            "/talent/invitations/",
         )
     return invitation
 
 
 def do_accept_invitation(actor: User, invitation: Invitation, now=None) -> Invitation:
-    profile = _own_profile(actor)
-    if invitation.profile_id != profile.pk:
-        raise Forbidden("talent.view_invitation")
-    with transaction.atomic(), audit.acting_as(actor):
-        Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-            accepted_at=now or timezone.now()
-        )
-        audit.record_event(actor, invitation, "accept")
-    invitation.refresh_from_db()
-    return invitation
+    """The seeker accepts: from now on the inviting enterprise sees the profile."""
+    return _answer_invitation(actor, invitation, "accepted_at", now)
+
+
+def do_decline_invitation(actor: User, invitation: Invitation, now=None) -> Invitation:
+    """The seeker declines: the profile stays hidden from the enterprise."""
+    return _answer_invitation(actor, invitation, "declined_at", now)
 
 
 # --- recommendations and push ----------------------------------------------------------

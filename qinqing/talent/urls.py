@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinqing.talent.views import center, common, employer, seeker
+from qinqing.talent.views import center, common, employer, invitations, seeker
 
 urlpatterns = [
     path("", common.home, name="talent-home"),
@@ -21,6 +21,18 @@ urlpatterns = [
     path(
         "my-postings/<int:pk>/withdraw/", employer.posting_withdraw, name="talent-posting-withdraw"
     ),
+    path(
+        "my-postings/<int:pk>/seekers/",
+        invitations.matched_seekers,
+        name="talent-matched-seekers",
+    ),
+    path(
+        "my-postings/<int:pk>/seekers/<int:profile_pk>/invite/",
+        invitations.invite,
+        name="talent-invite",
+    ),
+    path("invitations/", invitations.invitations, name="talent-invitations"),
+    path("invitations/<int:pk>/<str:answer>/", invitations.answer, name="talent-invitation-answer"),
     path("applicants/", employer.applicants, name="talent-applicants"),
     path("applicants/<int:pk>/", employer.applicant, name="talent-applicant"),
     path("review/", center.review_queue, name="talent-review"),

@@ -6,7 +6,7 @@ from qinqing.core import access
 from qinqing.core.models import Notification
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.talent import indicators, services
-from qinqing.talent.models import ApplicationStatus, SeekerProfile
+from qinqing.talent.models import ApplicationStatus, Posting, Recommendation, SeekerProfile
 from tests.talent.conftest import NOW, publish
 
 
@@ -24,7 +24,11 @@ def test_the_employer_sees_a_profile_only_after_the_seeker_applies(talent, regio
 def test_an_accepted_invitation_opens_the_profile_to_the_inviting_enterprise(
     talent, regions, profile
 ):
-    invitation = services.do_invite(talent["other_employer"], profile)
+    posting = publish(talent, regions)
+    Posting.objects.filter(pk=posting.pk).update(employer=talent["other_employer"].enterprise)
+    posting.refresh_from_db()
+    Recommendation.objects.create(profile=profile, posting=posting, created_at=NOW)
+    invitation = services.do_invite(talent["other_employer"], profile, posting)
     assert not access.visible(SeekerProfile, talent["other_employer"]).exists()
     services.do_accept_invitation(talent["seeker"], invitation, now=NOW)
     assert list(access.visible(SeekerProfile, talent["other_employer"])) == [profile]

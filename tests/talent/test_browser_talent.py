@@ -92,3 +92,33 @@ def test_each_side_main_page_at_phone_and_desk_width(live_server, market, open_p
             fits(page)
         page.screenshot(path=str(SHOTS / f"talent-{name}-{width_name}.png"), full_page=True)
         page.context.close()
+
+
+def test_a_seeker_accepts_an_invitation_on_a_phone_and_the_employer_then_sees_the_name(
+    live_server, market, open_page, profile
+):
+    from qinqing.talent.models import Recommendation
+
+    Recommendation.objects.create(
+        profile=profile, posting=market["wanted"], score=0.8, created_at=NOW
+    )
+    desk = open_page("desk")
+    log_in(desk, live_server, market["employer"].username)
+    desk.goto(live_server.url + f"/talent/my-postings/{market['wanted'].pk}/seekers/")
+    desk.screenshot(path=str(SHOTS / "talent-matched-seekers-desktop.png"), full_page=True)
+    desk.click("button:has-text('邀请投递')")
+    desk.wait_for_load_state()
+    assert "沈毕业" not in desk.content()
+
+    page = open_page("phone")
+    log_in(page, live_server, market["seeker"].username)
+    page.goto(live_server.url + "/talent/invitations/")
+    page.screenshot(path=str(SHOTS / "talent-invitations-phone.png"), full_page=True)
+    fits(page)
+    page.click("button:has-text('接受')")
+    page.wait_for_load_state()
+    assert "已接受" in page.content()
+
+    desk.goto(live_server.url + "/talent/invitations/")
+    assert "沈毕业" in desk.content()
+    desk.screenshot(path=str(SHOTS / "talent-invitations-desktop.png"), full_page=True)

@@ -354,3 +354,19 @@ def test_a_newly_published_posting_is_ranked_against_every_seeker_best_first():
     assert [r.seeker_id for r in ranked] == ["fits", "less"]
     assert [r.rank for r in ranked] == [1, 2]
     assert ranked[0].reasons[0].startswith("匹配技能：")
+
+
+def test_the_full_rematch_gives_the_same_table_on_one_thread_or_two(monkeypatch):
+    from qinqing.talent.matching import engine
+
+    postings = [posting("a"), posting("b", title="失效分析工程师"), posting("c", location="海宁市")]
+    seekers = [seeker(f"s{i}", skills=[["失效分析"], ["封装测试"]][i % 2]) for i in range(7)]
+    seekers.append(seeker("u", education="博士"))
+    monkeypatch.setattr(engine, "_BLOCK", 2)  # four blocks, scored as they come back
+    tables = []
+    for threads in (1, 2):
+        monkeypatch.setattr(engine, "_THREADS", threads)
+        table = matcher(postings, seekers).top_postings_table(2)
+        tables.append({name: values.tolist() for name, values in table.items()})
+    assert tables[0] == tables[1]
+    assert sorted(set(tables[0]["seeker"])) == list(range(8))

@@ -1,6 +1,7 @@
 """Segmentation with the domain dictionary, synonyms, classification lists and search."""
 
 import time
+from collections import Counter
 
 import pytest
 
@@ -49,8 +50,34 @@ def test_occupations_reach_the_middle_categories_of_the_2022_classification():
     codes = dict(taxonomy.OCCUPATION_CHOICES)
     assert codes["2-02"] == "工程技术人员"
     assert codes["6-25"] == "计算机、通信和其他电子设备制造人员"
-    assert len(taxonomy.OCCUPATION_CHOICES) >= 70
     assert all("-" in code for code, _name in taxonomy.OCCUPATION_CHOICES)
+
+
+def test_the_occupation_list_has_the_8_major_and_79_middle_categories_of_the_2022_edition():
+    per_group = Counter(code.split("-")[0] for code, _name in taxonomy.OCCUPATION_CHOICES)
+    assert [code for code, _name in taxonomy.OCCUPATION_MAJOR_GROUPS] == list("12345678")
+    assert dict(per_group) == {
+        "1": 6, "2": 11, "3": 4, "4": 15, "5": 6, "6": 32, "7": 4, "8": 1
+    }  # fmt: skip
+    assert len(taxonomy.OCCUPATION_CHOICES) == 79
+    assert len(set(codes := [code for code, _name in taxonomy.OCCUPATION_CHOICES])) == 79
+    assert codes == sorted(codes)
+
+
+def test_occupations_carry_the_names_of_the_2022_edition():
+    codes = dict(taxonomy.OCCUPATION_CHOICES)
+    assert codes["2-07"] == "监察、法律、社会和宗教专业人员"
+    assert codes["4-02"] == "交通运输、仓储物流和邮政业服务人员"
+    assert codes["6-27"] == "再生资源综合利用人员"
+    assert codes["7-01"] == "军官（警官）"
+    assert codes["8-00"] == "不便分类的其他从业人员"
+    assert dict(taxonomy.OCCUPATION_MAJOR_GROUPS)["7"] == "军队人员"
+
+
+def test_a_record_written_with_a_former_occupation_name_keeps_its_code():
+    assert taxonomy.occupation_code("废弃资源综合利用人员") == "6-27"
+    assert taxonomy.occupation_code("再生资源综合利用人员") == "6-27"
+    assert taxonomy.occupation_code("不便分类的其他从业人员") == "8-00"
 
 
 def test_industries_follow_the_divisions_of_gb_t_4754():

@@ -23,7 +23,10 @@ over ``DEFAULT_WEIGHTS``.
 
 import copy
 import datetime as dt
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,6 +92,9 @@ FEEDBACK_KINDS = ("interested", "unsuitable", "applied")
 FEEDBACK_LABELS = {"interested": "感兴趣", "unsuitable": "不合适", "applied": "已投递"}
 FLAG_EDUCATION_BELOW = "学历低于要求"
 _BLOCK = 2048
+# Seeker blocks are scored on this many threads (NumPy and SciPy release the GIL in
+# the array work, so each core takes a block). QINQING_MATCH_THREADS overrides.
+_THREADS = int(os.environ.get("QINQING_MATCH_THREADS") or min(os.cpu_count() or 1, 4))
 _NO_PLACE = -1
 
 
@@ -412,6 +418,11 @@ class _Side:
         self.bag.sort_indices()
         row_of = np.repeat(np.arange(self.bag.shape[0], dtype=np.int64), np.diff(self.bag.indptr))
         self.bag_keys = row_of * np.int64(width) + self.bag.indices.astype(np.int64)
+        # Word id → its place among the matching words (the bag holds no others); the
+        # rest, and the -1 padding (the last entry), map to one past the end.
+        matching = np.asarray([i for i in space.matching_words if i < width], dtype=np.int64)
+        self.compact_words = np.full(width + 1, len(matching), dtype=np.int64)
+        self.compact_words[matching] = np.arange(len(matching))
         self.width = width
         self.skill_pad = _padded(self.skills, 12)
         self.raw_pad = _padded(self.raw, 12)
@@ -538,23 +549,45 @@ class Matcher:
 
     def top_postings(self, n: int, *, with_reasons: bool = True) -> Iterator[Match]:
         """The best ``n`` postings for every seeker, seeker by seeker."""
-        for start in range(0, len(self.S.ids), _BLOCK):
-            index = np.arange(start, min(start + _BLOCK, len(self.S.ids)))
-            pairs = self._score_block(self.S.rows(index), self.PT, per_row=max(5 * n, 100))
-            keep = _top_per_group(pairs["row"], pairs["col"], pairs["score"], n)
+        for index, (pairs, keep) in self._each_seeker_block(n):
             yield from self._matches(
                 pairs, keep, index, self.P, by="row", with_reasons=with_reasons
             )
+
+    def _each_seeker_block(self, n: int) -> Iterator[tuple[np.ndarray, tuple[dict, np.ndarray]]]:
+        """(seeker rows, (scored pairs, indices of each seeker's best ``n``)) per block
+        of seekers, in order; blocks are scored ``_THREADS`` at a time."""
+        self.space.closeness_table()  # built once here, read by every thread
+
+        def score(index):
+            pairs = self._score_block(self.S.rows(index), self.PT, per_row=max(5 * n, 100))
+            return pairs, _top_per_group(pairs["row"], pairs["col"], pairs["score"], n)
+
+        blocks = (
+            np.arange(start, min(start + _BLOCK, len(self.S.ids)))
+            for start in range(0, len(self.S.ids), _BLOCK)
+        )
+        if _THREADS <= 1:
+            for index in blocks:
+                yield index, score(index)
+            return
+        with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+            pending = deque()
+            for index in blocks:
+                pending.append((index, pool.submit(score, index)))
+                if len(pending) > _THREADS:  # a bounded window: memory stays flat
+                    index, future = pending.popleft()
+                    yield index, future.result()
+            while pending:
+                index, future = pending.popleft()
+                yield index, future.result()
 
     def top_postings_table(self, n: int) -> dict[str, np.ndarray]:
         """The best ``n`` postings for every seeker as arrays (no reasons): ``seeker``
         and ``posting`` (row numbers in ``self.seekers`` / ``self.postings``), ``rank``,
         ``score``, ``seeker_fit``, ``posting_fit`` and ``below`` (学历低于要求)."""
         parts = []
-        for start in range(0, len(self.S.ids), _BLOCK):
-            index = np.arange(start, min(start + _BLOCK, len(self.S.ids)))
-            pairs = self._score_block(self.S.rows(index), self.PT, per_row=max(5 * n, 100))
-            keep = _top_per_group(pairs["row"], pairs["col"], pairs["score"], n)
+        for index, (pairs, keep) in self._each_seeker_block(n):
             parts.append(
                 {
                     "seeker": index[pairs["row"][keep]],
@@ -655,15 +688,29 @@ class Matcher:
             near = self._closeness(S, rows, p, cols)
         else:
             # Rows of a CSR product are grouped (columns within a row need no order here).
-            rows = np.repeat(np.arange(text.shape[0], dtype=np.int64), np.diff(text.indptr))
-            cols = text.indices.astype(np.int64)
-            text_value = text.data.astype(np.float32)
-            s_edu, p_edu = S.education[rows], p.education[cols]
-            maybe = s_edu.astype(np.int16) >= p_edu.astype(np.int16) - 1
-            rows, cols, text_value = rows[maybe], cols[maybe], text_value[maybe]
-            near = self._closeness(S, rows, p, cols)
-            maybe = (~S.has_desired[rows]) | (near > 0)
-            rows, cols, text_value, near = rows[maybe], cols[maybe], text_value[maybe], near[maybe]
+            # Education (at most one level short) and place, in one pass over the
+            # candidates, before anything else is gathered for them.
+            rows = np.repeat(np.arange(text.shape[0], dtype=np.int32), np.diff(text.indptr))
+            cols = text.indices
+            allowed = self._allowed_table(S, p, len(rows))
+            if allowed is not None:
+                # Whether a seeker may take a posting depends only on the posting's
+                # (education, place): one lookup per candidate in a small table.
+                table, posting_class = allowed
+                keys = rows.astype(np.int64) * table.shape[1] + posting_class[cols]
+                maybe = table.ravel().take(keys)
+                rows = rows[maybe].astype(np.int64)
+                cols = cols[maybe].astype(np.int64)
+                near = self._closeness(S, rows, p, cols)
+            else:
+                s_edu = S.education.astype(np.int16)[rows]
+                p_edu = p.education.astype(np.int16)[cols]
+                near = self._closeness(S, rows, p, cols)
+                maybe = (s_edu >= p_edu - 1) & ((~S.has_desired[rows]) | (near > 0))
+                rows = rows[maybe].astype(np.int64)
+                cols = cols[maybe].astype(np.int64)
+                near = near[maybe]
+            text_value = text.data[maybe].astype(np.float32, copy=False)
             if per_row is not None and len(rows):
                 keep = _prefilter(rows, text_value, per_row)
                 rows, cols, text_value, near = rows[keep], cols[keep], text_value[keep], near[keep]
@@ -820,17 +867,62 @@ class Matcher:
         )
         return out
 
+    def _near_per_seeker(self, S: "_Rows", pairs: int) -> np.ndarray | None:
+        """Seekers of the block × places: the best credit of their desired places (None
+        when the table would be large, or larger than the ``pairs`` it serves)."""
+        table = self.space.closeness_table()
+        none = table.shape[0] - 1
+        block = S.place_pad[0]
+        if block.shape[0] * table.shape[1] > min(16_000_000, 2 * pairs):
+            return None
+        clean = np.where((block >= 0) & (block < none), block, none)
+        return table[clean].max(axis=1)
+
+    def _posting_places(self, p: "_Side") -> np.ndarray:
+        none = self.space.closeness_table().shape[0] - 1
+        place = p.place_id.astype(np.int64)
+        return np.where((place >= 0) & (place < none), place, none)
+
+    def _allowed_table(
+        self, S: "_Rows", p: "_Side", pairs: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(seekers of the block × posting classes → may the seeker take it, the class
+        of each posting), where a class is (education minimum, place) — or None when
+        the table would be large. "May" is the first cut: education at most one level
+        short, and a desired place that reaches the posting's."""
+        near = self._near_per_seeker(S, pairs)
+        if near is None or not len(p.education):
+            return None
+        lowest = int(p.education.min())
+        levels = int(p.education.max()) - lowest + 1
+        if near.shape[0] * near.shape[1] * levels > min(16_000_000, 2 * pairs):
+            return None
+        p_edu = np.arange(lowest, lowest + levels, dtype=np.int16)
+        education_ok = S.education.astype(np.int16)[:, None] >= p_edu[None, :] - 1
+        place_ok = (~S.has_desired)[:, None] | (near > 0)
+        table = (education_ok[:, :, None] & place_ok[:, None, :]).reshape(near.shape[0], -1)
+        posting_class = (p.education.astype(np.int64) - lowest) * near.shape[
+            1
+        ] + self._posting_places(p)
+        return table, posting_class
+
     def _closeness(self, S: "_Rows", rows, p: "_Side", cols) -> np.ndarray:
         """Per pair: the best credit of the seeker's desired places for the posting's place."""
         table = self.space.closeness_table()
         none = table.shape[0] - 1
-        desired = S.place_pad[0][rows]
         place = p.place_id[cols]
         place = np.where((place >= 0) & (place < none), place, none)
+        width = np.int64(table.shape[1])
+        block = S.place_pad[0]
+        per_seeker = self._near_per_seeker(S, len(rows))
+        if per_seeker is not None:  # one gather from the block's seekers × places
+            return per_seeker.ravel().take(rows.astype(np.int64) * width + place)
         out = np.zeros(len(rows), dtype=np.float32)
+        flat = table.ravel()
+        desired = block[rows]
         for k in range(desired.shape[1]):
             wanted = np.where((desired[:, k] >= 0) & (desired[:, k] < none), desired[:, k], none)
-            out = np.maximum(out, table[wanted, place])
+            np.maximum(out, flat.take(wanted.astype(np.int64) * width + place), out=out)
         return out
 
     # -- feedback
@@ -1092,6 +1184,29 @@ def _in_bag(side: "_Side", owners: np.ndarray, items: np.ndarray) -> np.ndarray:
     words of ``side``'s row ``owners`` — a sorted-key lookup, no product."""
     keys = side.bag_keys
     out = np.zeros(len(owners), dtype=np.float32)
+    if not len(keys) or not len(owners):
+        return out
+    # Only the owners' stretch of the (row-major, sorted) keys: a block of seekers is a
+    # few thousand rows, and a short array stays in cache while it is searched.
+    first, last = int(owners.min()), int(owners.max())
+    start, stop = side.bag.indptr[first], side.bag.indptr[last + 1]
+    compact = side.compact_words
+    n_words = int(compact[-1])
+    lookups = len(owners) * max(items.shape[1], 1)
+    if (last - first + 1) * (n_words + 1) <= 32_000_000 and stop - start <= 4 * lookups:
+        # A block of owners with many pairs (the re-match): their bags as a small dense
+        # table. A few pairs over many owners (one new posting) search the keys instead.
+        dense = np.zeros((last - first + 1, n_words + 1), dtype=bool)
+        local = np.repeat(
+            np.arange(last - first + 1, dtype=np.int64), np.diff(side.bag.indptr[first : last + 2])
+        )
+        dense[local, compact[side.bag.indices[start:stop]]] = True
+        dense[:, -1] = False
+        flat, row_base = dense.ravel(), (owners.astype(np.int64) - first) * (n_words + 1)
+        for j in range(items.shape[1]):
+            out += flat.take(row_base + compact[items[:, j]])  # -1 → the empty column
+        return out
+    keys = keys[start:stop]
     if not len(keys):
         return out
     base = owners.astype(np.int64) * np.int64(side.width)
@@ -1126,10 +1241,18 @@ def _pair_product(left, rows, right, cols, step: int = 262144, binary=False) -> 
     for start in range(0, len(rows), step):
         r, c = rows[start : start + step], cols[start : start + step]
         left_ids, right_ids = left[0][r], right[0][c]
-        same = (left_ids[:, :, None] == right_ids[:, None, :]) & (left_ids[:, :, None] >= 0)
         if binary:
-            out[start : start + step] = same.sum(axis=(1, 2), dtype=np.int32)
+            # Column against column: a few flat comparisons instead of a 3-D array.
+            count = np.zeros(len(r), dtype=np.int32)
+            right_columns = [right_ids[:, j] for j in range(right_ids.shape[1])]
+            for i in range(left_ids.shape[1]):
+                column = left_ids[:, i]
+                present = column >= 0
+                for other in right_columns:
+                    count += (column == other) & present
+            out[start : start + step] = count
         else:
+            same = (left_ids[:, :, None] == right_ids[:, None, :]) & (left_ids[:, :, None] >= 0)
             weights = left[1][r][:, :, None] * right[1][c][:, None, :]
             out[start : start + step] = (same * weights).sum(axis=(1, 2))
     return out
@@ -1141,7 +1264,15 @@ def _top_per_group(
     """Indices of the best ``n`` entries per group, groups ascending, best first."""
     if not len(groups):
         return np.zeros(0, dtype=np.int64)
-    order = np.lexsort((others, -scores, groups))
+    order = None
+    if scores.min() > 0 and groups.max() < 2**11 and others.max() < 2**20:
+        # One int64 key per entry (group, then score descending, then the other id):
+        # the bits of a positive float32 sort as the number does.
+        bits = np.asarray(scores, dtype=np.float32).view(np.uint32).astype(np.int64)
+        key = (groups.astype(np.int64) << 52) | ((0xFFFFFFFF - bits) << 20) | others
+        order = np.argsort(key)
+    if order is None:
+        order = np.lexsort((others, -scores, groups))
     ranks = _ranks(groups[order])
     return order[ranks <= n]
 

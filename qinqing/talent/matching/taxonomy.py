@@ -1,7 +1,8 @@
 """Classifications the talent models offer as choices.
 
-- Occupations: 中华人民共和国职业分类大典（2022年版）, major (大类) and middle
-  (中类) categories, ``data/occupations.csv``.
+- Occupations: 中华人民共和国职业分类大典（2022年版）, its 8 major (大类) and 79
+  middle (中类) categories, ``data/occupations.csv`` (大类 7 军队人员 has 7-01 … 7-04,
+  大类 8 the single 中类 8-00).
 - Industries: GB/T 4754-2017 国民经济行业分类, sections (门类, from
   ``qinqing.core.industry``) and divisions (大类) below.
 - Majors: names from 普通高等学校本科专业目录 and 职业教育专业目录 with their
@@ -111,9 +112,23 @@ def is_education(value) -> bool:
     return text in _EDUCATION_ALIASES or text.replace("及以上", "") in _EDUCATION_ALIASES
 
 
+#: Names this list carried before it was checked against the 2022 edition; records and
+#: files written with them still resolve to their code.
+FORMER_OCCUPATION_NAMES = {
+    "法律、社会和宗教专业人员": "2-07",
+    "其他社会生产和生活服务人员": "4-99",
+    "文教、工美、体育和娱乐用品制作人员": "6-09",
+    "废弃资源综合利用人员": "6-27",
+}
+
+
 @cache
 def _occupation_by_name() -> dict[str, str]:
-    return {name: code for code, name in OCCUPATION_NAMES.items()}
+    # Major-group names first, so "不便分类的其他从业人员" (大类 8 and 中类 8-00 alike)
+    # resolves to the middle category a posting can carry.
+    names = {name: code for code, name in OCCUPATION_MAJOR_GROUPS}
+    names.update({name: code for code, name in OCCUPATION_CHOICES})
+    return {**FORMER_OCCUPATION_NAMES, **names}
 
 
 def occupation_code(value) -> str:
