@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from qinqing.core import access
 from qinqing.core.filters import FlagField, IdField, ListFilter, choice
+from qinqing.core.forms import Form
 from qinqing.workspace.case_types import OPEN_STATES
 from qinqing.workspace.models import (
     DAY_KINDS,
@@ -82,7 +83,7 @@ class WorkstationFilter(ListFilter):
         return rows
 
 
-class PeriodFilter(forms.Form):
+class PeriodFilter(Form):
     """The period availability is asked for: ``start`` (today) for ``days`` days."""
 
     start = forms.DateField(label="开始日期", required=False, error_messages=DATE_ERRORS)
