@@ -129,6 +129,23 @@ def test_the_invitations_list_exports_to_xlsx(talent, matched, profile):
     assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_the_matched_seekers_export_names_no_one_and_shows_who_was_invited(
+    talent, matched, profile
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    services.do_invite(talent["employer"], profile, matched)
+    answer = client_for(talent["employer"]).get(
+        f"/talent/my-postings/{matched.pk}/seekers/", {"export": "xlsx"}
+    )
+    rows = list(load_workbook(BytesIO(answer.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("求职者", "学历", "专业", "工作年限", "匹配度", "邀请")
+    assert rows[1][0] == f"求职者 #{profile.pk}" and rows[1][5]
+    assert profile.person.name not in str(rows)
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="proven on PostgreSQL")
 @pytest.mark.django_db(transaction=True)

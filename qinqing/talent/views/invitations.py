@@ -97,6 +97,19 @@ def matched_seekers(request, pk):
         i.profile_id: i.status_label
         for i in Invitation.objects.filter(employer_id=request.user.enterprise_id)
     }
+    if wants_export(request):
+        return export(
+            "匹配的求职者",
+            [
+                ("求职者", lambda r: f"求职者 #{r.profile_id}"),
+                ("学历", lambda r: r.profile.education),
+                ("专业", lambda r: r.profile.major),
+                ("工作年限", lambda r: r.profile.experience_years),
+                ("匹配度", lambda r: round(float(r.score), 2)),
+                ("邀请", lambda r: answers.get(r.profile_id, "")),
+            ],
+            rows.iterator(chunk_size=2000),
+        )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     for row in page:
         row.invited = row.profile_id in answers
