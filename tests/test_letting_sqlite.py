@@ -5,16 +5,10 @@ refuses rather than waits), so this runs the project on a SQLite file, as
 deployed, in a process of its own.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.sqlite_file import run_on_sqlite_file
 
 SCRIPT = """
 import datetime, json, threading
@@ -62,21 +56,6 @@ print(json.dumps({"outcomes": outcomes, "rows": RoomBooking.objects.count()}))
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="this proves SQLite's guarantee")
 def test_twenty_people_booking_overlapping_periods_on_sqlite_leave_exactly_one_booking(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "QINQING_VAR_DIR": str(tmp_path),
-        "QINQING_DATABASE_URL": f"sqlite:///{tmp_path / 'letting.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = run_on_sqlite_file(tmp_path, SCRIPT)
     assert sorted(set(report["outcomes"])) == ["booked", "taken"], report["outcomes"]
     assert report["outcomes"].count("booked") == 1 and report["rows"] == 1

@@ -1,15 +1,9 @@
 """On SQLite (a database file, as deployed) a shared desk still takes no more teams than places."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.sqlite_file import run_on_sqlite_file
 
 SCRIPT = """
 import datetime, json, threading
@@ -65,21 +59,6 @@ print(json.dumps({"outcomes": outcomes, "rows": DayBooking.objects.count()}))
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="this proves SQLite's guarantee")
 def test_fifteen_teams_racing_for_a_three_place_desk_on_sqlite_leave_three_bookings(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "QINQING_VAR_DIR": str(tmp_path),
-        "QINQING_DATABASE_URL": f"sqlite:///{tmp_path / 'workspace.sqlite3'}",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = run_on_sqlite_file(tmp_path, SCRIPT)
     assert sorted(set(report["outcomes"])) == ["booked", "full"], report["outcomes"]
     assert report["outcomes"].count("booked") == 3 and report["rows"] == 3
