@@ -93,3 +93,19 @@ def test_a_figure_is_below_target_in_its_own_good_direction():
     assert up.below_target(98.5) and not up.below_target(99.2)
     assert down.below_target(1) and not down.below_target(0)
     assert not up.below_target(None)
+
+
+def test_a_rate_declared_by_its_parts_reads_as_a_percentage_with_both_counts(users):
+    figure = Figure("t.rate", "覆盖率", "%", "…", parts=lambda scope: (86, 87), target=100)
+    reading = read(figure, Scope(users["leader"]))
+    assert (reading.numerator, reading.denominator) == (86, 87)
+    assert str(reading.value) == "98.9" and reading.below_target
+
+
+def test_a_figure_gives_either_a_value_or_parts_not_both_nor_neither():
+    for wrong in (
+        Figure("t.none", "空", "个", "…"),
+        Figure("t.both", "两者", "%", "…", value=lambda s: 1, parts=lambda s: (1, 1)),
+    ):
+        with pytest.raises(ValueError, match="value 或 parts"):
+            register_figure(wrong)

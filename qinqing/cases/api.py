@@ -5,7 +5,6 @@ import json
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -13,7 +12,7 @@ from ninja.pagination import paginate
 
 from qinqing.cases import drilldown, services
 from qinqing.cases import kpis as case_kpis
-from qinqing.cases.models import ACTIVE_KINDS, Case, CaseType, Priority, StateKind
+from qinqing.cases.models import ACTIVE_KINDS, Case, CaseType, Priority, StateKind, overdue_q
 from qinqing.cases.schemas import CaseFieldsOut
 from qinqing.core import access
 from qinqing.core.api.schemas import IsoDateTime, RecordId, errors
@@ -230,9 +229,7 @@ def list_cases(
     elif kind in StateKind.values:
         cases = cases.filter(kind=kind)
     if overdue:
-        cases = cases.filter(
-            kind__in=(StateKind.OPEN, StateKind.IN_PROGRESS), due_at__lt=timezone.now()
-        )
+        cases = cases.filter(overdue_q())
     if case_type:
         cases = cases.filter(case_type__code=case_type)
     return cases.order_by("due_at", "pk")

@@ -19,6 +19,20 @@ class StateKind(models.TextChoices):
 
 ACTIVE_KINDS = (StateKind.OPEN, StateKind.IN_PROGRESS, StateKind.RESOLVED)
 FINAL_KINDS = (StateKind.CLOSED, StateKind.REJECTED)
+WORKING_KINDS = (StateKind.OPEN, StateKind.IN_PROGRESS)
+
+
+def overdue_q(now=None, path: str = "") -> models.Q:
+    """超期: still being handled and past the case's deadline or its current step's limit.
+
+    The one rule behind every "超期" — the queues' filter, the KPI, the cockpit's
+    red list and ``Case.is_overdue``. ``path`` reaches the case from another
+    model, e.g. ``"case__"`` from an enterprise problem.
+    """
+    now = now or timezone.now()
+    return models.Q(**{f"{path}kind__in": WORKING_KINDS}) & (
+        models.Q(**{f"{path}due_at__lt": now}) | models.Q(**{f"{path}state_due_at__lt": now})
+    )
 
 
 class Workflow(models.Model):
@@ -366,9 +380,7 @@ class Case(models.Model):
     @property
     def is_overdue(self) -> bool:
         due = self.running_due_at
-        return bool(
-            due and self.kind in (StateKind.OPEN, StateKind.IN_PROGRESS) and due < timezone.now()
-        )
+        return bool(due and self.kind in WORKING_KINDS and due < timezone.now())
 
     @property
     def claim_expires_at(self):

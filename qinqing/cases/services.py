@@ -27,6 +27,7 @@ from qinqing.cases.fields import clean_values, for_event
 from qinqing.cases.models import (
     ACTIVE_KINDS,
     FINAL_KINDS,
+    WORKING_KINDS,
     Case,
     CaseAttachment,
     CaseEvent,
@@ -43,7 +44,6 @@ from qinqing.core import access, audit
 from qinqing.core.models import Department, User
 from qinqing.core.services import Forbidden, InvalidInput
 
-WORKING = (StateKind.OPEN, StateKind.IN_PROGRESS)
 __all__ = ["AlreadyClaimed", "ClaimLimitReached", "TransitionRefused"]
 
 
@@ -358,7 +358,7 @@ def remind_and_escalate(now: datetime.datetime | None = None) -> tuple[int, int]
     now = now or timezone.now()
     reminded = escalated = 0
     window = datetime.timedelta(hours=_widest_reminder_window())
-    soon = Case.objects.filter(kind__in=WORKING, reminded_at__isnull=True).filter(
+    soon = Case.objects.filter(kind__in=WORKING_KINDS, reminded_at__isnull=True).filter(
         _running_due_between(now, now + window)
     )
     for case in soon.select_related("department", "assignee", "case_type", "region", "state"):
@@ -381,7 +381,7 @@ def remind_and_escalate(now: datetime.datetime | None = None) -> tuple[int, int]
                 body=f"“{case.title}”期限为 {timezone.localtime(due):%m-%d %H:%M}。",
             )
             reminded += 1
-    overdue = Case.objects.filter(kind__in=WORKING, escalated_at__isnull=True).filter(
+    overdue = Case.objects.filter(kind__in=WORKING_KINDS, escalated_at__isnull=True).filter(
         _running_due_between(None, now)
     )
     for case in overdue.select_related("department__head", "case_type", "region", "state"):
@@ -451,7 +451,7 @@ def _enter_state(case: Case, target: State, now, updates: dict) -> dict:
         "state_entered_at": now,
         "state_due_at": deadlines.state_due(case.case_type_id, target.pk, now),
     }
-    if entering["state_due_at"] and target.kind in WORKING:
+    if entering["state_due_at"] and target.kind in WORKING_KINDS:
         entering.update(reminded_at=None, escalated_at=None)
     if target.kind == StateKind.CLOSED:
         entering["closed_at"] = updates.get("closed_at") or now

@@ -22,7 +22,14 @@ from qinqing.cases.forms import (
     SupervisionAnswerForm,
     TransitionForm,
 )
-from qinqing.cases.models import ACTIVE_KINDS, Case, CaseAttachment, StateKind, Supervision
+from qinqing.cases.models import (
+    ACTIVE_KINDS,
+    Case,
+    CaseAttachment,
+    StateKind,
+    Supervision,
+    overdue_q,
+)
 from qinqing.core import access
 from qinqing.core.exporting import xlsx_response
 from qinqing.core.forms import limit_region_fields
@@ -31,7 +38,6 @@ from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.core.views.common import query_string
 
 PAGE_SIZE = 50
-WORKING = (StateKind.OPEN, StateKind.IN_PROGRESS)
 
 
 EXPORT_HEADERS = [
@@ -78,7 +84,7 @@ def _queue(
     elif kind in StateKind.values:
         cases = cases.filter(kind=kind)
     if request.GET.get("overdue"):
-        cases = cases.filter(kind__in=WORKING, due_at__lt=timezone.now())
+        cases = cases.filter(overdue_q())
     cases = _listing(cases).order_by("due_at", "pk")
     if request.GET.get("export") == "xlsx":
         return xlsx_response(title, EXPORT_HEADERS, (_export_row(c) for c in cases.iterator()))

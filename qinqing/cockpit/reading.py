@@ -13,18 +13,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from qinqing.cases import kpis
-from qinqing.cases.models import Case, CaseType, StateKind
+from qinqing.cases.models import Case, CaseType, overdue_q
 from qinqing.core import indicators
 from qinqing.core.indicators import Figure, Reading, Scope
 
 # The services in the order SCENARIOS.md tells them; a module not installed is left out.
 MODULES = ("talent", "workspace", "veterans", "enterprise", "investment", "medinsure")
-WORKING = (StateKind.OPEN, StateKind.IN_PROGRESS)
 # The case KPIs a leader's tile shows for each module, when its flows declare them.
 HEADLINE_KPIS = ("on_time_rate", "solve_rate", "satisfaction_rate", "completed", "overdue")
 RED_LIST_LENGTH = 20
@@ -52,8 +51,18 @@ def module_named(code: str) -> Module | None:
 # --- the module's own figures -------------------------------------------------------
 
 
-def readings(scope: Scope, module: str) -> list[Reading]:
-    return [indicators.read(figure, scope) for figure in indicators.figures(module)]
+def readings(scope: Scope, module: str, only=None) -> list[Reading]:
+    """The module's figures read for this scope; ``only`` picks which ones to compute."""
+    return [
+        indicators.read(figure, scope)
+        for figure in indicators.figures(module)
+        if only is None or only(figure)
+    ]
+
+
+def on_leaders_page(figure: Figure) -> bool:
+    """A headline, or a figure with a target: only those can be a tile or on the red list."""
+    return figure.headline or figure.target is not None
 
 
 def headlines(all_readings: list[Reading]) -> list[Reading]:
@@ -92,10 +101,12 @@ def module_kpis(scope: Scope, module: str, group_by: str = "department"):
     return rows, kpis.total_of(rows)
 
 
-def case_totals_by_module(scope: Scope) -> dict[str, kpis.KpiRow]:
-    """Each module's case KPIs, from one grouped query over all the viewer's cases."""
+def case_totals_by_module(scope: Scope, only=None) -> dict[str, kpis.KpiRow]:
+    """Each module's case KPIs (or ``only`` those named), from one grouped query."""
     start, end = bounds(scope)
-    rows = kpis.kpis(cases(scope), group_by="case_type", start=start, end=end, now=scope.now)
+    rows = kpis.kpis(
+        cases(scope), group_by="case_type", start=start, end=end, now=scope.now, only=only
+    )
     module_of = dict(CaseType.objects.values_list("pk", "module"))
     by_module: dict[str, list] = {}
     for row in rows:
@@ -131,11 +142,6 @@ def indicator_cases(scope: Scope, module: str, code: str, part: str):
 
 
 # --- the county leader's page -------------------------------------------------------
-
-
-def overdue_q(now: datetime.datetime) -> Q:
-    """Still being handled and past the case's deadline or the current step's limit."""
-    return Q(kind__in=WORKING) & (Q(due_at__lt=now) | Q(state_due_at__lt=now))
 
 
 def overdue_cases(scope: Scope):

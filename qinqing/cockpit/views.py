@@ -78,6 +78,8 @@ def _tile(reading_, filters):
         "below_target": reading_.below_target,
         "target": figure.target,
         "computed_at": reading_.computed_at,
+        "numerator": reading_.numerator,
+        "denominator": reading_.denominator,
     }
 
 
@@ -104,10 +106,12 @@ def home(request):
     scope = form.scope()
     filters = query_string(request)
     mods = reading.modules()
-    totals = reading.case_totals_by_module(scope)
+    if request.GET.get("export") == "xlsx":
+        return _export(scope, mods, reading.case_totals_by_module(scope))
+    totals = reading.case_totals_by_module(scope, only=reading.HEADLINE_KPIS)
     services, below = [], []
     for module in mods:
-        readings = reading.readings(scope, module.code)
+        readings = reading.readings(scope, module.code, only=reading.on_leaders_page)
         tiles = [_tile(r, filters) for r in reading.headlines(readings)]
         tiles += [
             _kpi_tile(module.code, f, filters)
@@ -117,8 +121,6 @@ def home(request):
         below += [{"module": module.label, **_tile(r, filters)} for r in readings if r.below_target]
     overdue = reading.overdue_cases(scope)
     trend = reading.trend(scope, [m.code for m in mods])
-    if request.GET.get("export") == "xlsx":
-        return _export(scope, mods, totals)
     context = {
         **_common(request, form),
         "services": services,

@@ -36,6 +36,17 @@ class Scope:
     end: datetime.date | None = None
     region: Region | None = None
     now: datetime.datetime = field(default_factory=timezone.now)
+    _shared: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key: str, compute: Callable[[], object]):
+        """What several figures read from one query, computed once for this scope.
+
+        The three 优待金 rates come from one aggregate; each asks for it by the same
+        key and the page pays for it once.
+        """
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     def visible(self, model: type[Model]) -> QuerySet:
         return access.visible(model, self.user)
@@ -78,7 +89,7 @@ class Figure:
     label: str
     unit: str
     definition: str
-    value: Callable[[Scope], Number | None]
+    value: Callable[[Scope], Number | None] | None = None
     rows: Callable[[Scope], QuerySet] | None = None
     good: str = "up"  # or "down", or "" when neither way is better
     target: Number | None = None
@@ -87,6 +98,9 @@ class Figure:
     # and the link from a row to its record.
     columns: tuple[tuple[str, str], ...] = ()
     row_url: Callable[[Model], str] | None = None
+    # A rate declares its numerator and denominator instead of ``value``; the
+    # cockpit shows both beside the percentage (“87 / 87”).
+    parts: Callable[[Scope], tuple[Number, Number]] | None = None
 
     @property
     def module(self) -> str:
@@ -104,6 +118,8 @@ FIGURES: dict[str, Figure] = {}
 def register_figure(figure: Figure) -> Figure:
     if "." not in figure.code:
         raise ValueError(f"指标代码应为“模块.名称”：{figure.code}")
+    if (figure.value is None) == (figure.parts is None):
+        raise ValueError(f"{figure.code}: 应给出 value 或 parts 之一")
     if figure.good not in {"up", "down", ""}:
         raise ValueError(f"{figure.code}: good 应为 up、down 或空")
     known = FIGURES.get(figure.code)
@@ -122,6 +138,8 @@ class Reading:
     figure: Figure
     value: Number | None
     computed_at: datetime.datetime
+    numerator: Number | None = None  # a rate's parts; None for any other figure
+    denominator: Number | None = None
 
     @property
     def below_target(self) -> bool:
@@ -130,6 +148,9 @@ class Reading:
 
 def read(figure: Figure, scope: Scope) -> Reading:
     """The figure's value for this scope, stamped with when it was computed."""
+    if figure.parts is not None:
+        numerator, denominator = figure.parts(scope)
+        return Reading(figure, rate(numerator, denominator), timezone.now(), numerator, denominator)
     return Reading(figure, figure.value(scope), timezone.now())
 
 

@@ -4,10 +4,10 @@ The station's own home page counts the same things; these declarations give the
 cockpit the definition and the rows behind each number.
 """
 
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 
-from qinqing.core.indicators import Figure, Scope, rate, register_figure
+from qinqing.core.indicators import Figure, Scope, register_figure
 from qinqing.core.models import Enterprise
 from qinqing.enterprise import services
 from qinqing.enterprise.models import GradeResult, LandParcel, ParcelStatus, Problem
@@ -19,9 +19,11 @@ def _station_enterprises(scope: Scope):
     return scope.in_region(scope.visible(Enterprise).filter(services.in_station()), "region")
 
 
-def _coverage(scope: Scope):
-    enterprises = _station_enterprises(scope)
-    return rate(enterprises.filter(liaison__isnull=False).count(), enterprises.count())
+def _coverage(scope: Scope) -> tuple[int, int]:
+    counts = _station_enterprises(scope).aggregate(
+        covered=Count("pk", filter=Q(liaison__isnull=False)), all=Count("pk")
+    )
+    return counts["covered"], counts["all"]
 
 
 def _covered_rows(scope: Scope):
@@ -73,7 +75,7 @@ def register() -> None:
             label="联企服务员覆盖率",
             unit="%",
             definition="服务站范围内有联企服务员的企业数 ÷ 服务站范围内的企业数",
-            value=_coverage,
+            parts=_coverage,
             rows=_covered_rows,
             target=100,
             headline=True,

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from qinqing.cases.models import ACTIVE_KINDS, StateKind
+from qinqing.cases.models import ACTIVE_KINDS, StateKind, overdue_q
 from qinqing.core import access
 from qinqing.core.filters import FlagField, IdField, ListFilter, choice
 from qinqing.core.models import Enterprise
@@ -18,7 +18,6 @@ from qinqing.enterprise.models import (
     ServiceSession,
 )
 
-WORKING = (StateKind.OPEN, StateKind.IN_PROGRESS)
 PROBLEM_STATES = [
     ("all", "全部状态"),
     ("active", "未办结"),
@@ -57,7 +56,7 @@ class ProblemFilter(ListFilter):
         if data["department"]:
             rows = rows.filter(case__department_id=data["department"])
         if data["overdue"]:
-            rows = rows.filter(case__kind__in=WORKING, case__due_at__lt=timezone.now())
+            rows = rows.filter(overdue_q(path="case__"))
         if data["q"]:
             rows = rows.filter(
                 Q(case__title__contains=data["q"]) | Q(enterprise__name__contains=data["q"])

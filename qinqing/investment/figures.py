@@ -27,7 +27,11 @@ def _project_rows(scope: Scope):
 
 
 def _headline(key: str):
-    return lambda scope: services.figures(_projects(scope))[key]
+    def value(scope: Scope):
+        # Five figures come from one aggregate over the projects.
+        return scope.once("investment.figures", lambda: services.figures(_projects(scope)))[key]
+
+    return value
 
 
 def _quick_start_rows(scope: Scope):

@@ -55,14 +55,25 @@ def _eligible(scope: Scope):
     return eligible.filter(year=year) if year else eligible.none()
 
 
-def _rate(key: str):
-    def value(scope: Scope):
-        eligible = _eligible(scope)
-        years = eligible.values("year")
-        payments = scope.visible(Payment).filter(year__in=years)
-        return services.payment_rates(eligible, payments)[key]
+# Each rate's numerator and denominator among ``services.payment_rates``' sums.
+RATE_PARTS = {
+    "coverage": ("paid", "eligible"),
+    "amount_rate": ("paid_amount", "due"),
+    "on_time_rate": ("on_time", "eligible"),
+}
 
-    return value
+
+def _rate(key: str):
+    def parts(scope: Scope):
+        # The three rates come from one aggregate over the year's list.
+        sums = scope.once(
+            "veterans.payment_rates",
+            lambda: services.payment_rates(_eligible(scope), scope.visible(Payment)),
+        )
+        numerator, denominator = RATE_PARTS[key]
+        return sums[numerator], sums[denominator]
+
+    return parts
 
 
 def _eligible_rows(scope: Scope):
@@ -173,7 +184,7 @@ def register() -> None:
                 label=label,
                 unit="%",
                 definition=definition,
-                value=_rate(key),
+                parts=_rate(key),
                 rows=_eligible_rows,
                 target=100,
                 headline=key == "coverage",

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from qinqing.cases.models import overdue_q
 from qinqing.core import access
 from qinqing.core.filters import FlagField, IdField, ListFilter, choice
 from qinqing.veterans import services
@@ -87,7 +88,7 @@ class WishFilter(ListFilter):
         if data["station"]:
             rows = rows.filter(station_id=data["station"])
         if data["overdue"]:
-            rows = rows.filter(case__state_due_at__lt=timezone.now())
+            rows = rows.filter(overdue_q(path="case__"))
         return rows
 
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from qinqing.core.indicators import Figure, Scope, rate, register_figure
+from qinqing.core.indicators import Figure, Scope, register_figure
 from qinqing.workspace import services
 from qinqing.workspace.models import (
     NATURAL_KINDS,
@@ -38,9 +38,9 @@ def _natural(scope: Scope):
     return _workstations(scope).filter(kind__in=NATURAL_KINDS)
 
 
-def _occupancy(scope: Scope):
+def _occupancy(scope: Scope) -> tuple[int, int]:
     figures = services.occupancy(_workstations(scope), _day(scope))
-    return rate(figures["used"], figures["places"])
+    return figures["used"], figures["places"]
 
 
 def _applications(scope: Scope):
@@ -138,7 +138,7 @@ def register() -> None:
             label="工位使用率",
             unit="%",
             definition="期末当日已分配或已预订的位置 ÷ 可用位置",
-            value=_occupancy,
+            parts=_occupancy,
             rows=_workstations,
             headline=True,
             columns=WORKSTATION_COLUMNS,

@@ -32,11 +32,15 @@ def page(user, url="/cockpit/", **params):
     return response.content.decode()
 
 
-def test_the_leader_sees_each_service_with_its_headline_and_definition(users, station, parcels):
+def test_the_leader_sees_each_service_with_its_headline_and_definition(
+    users, station, parcels, uncovered
+):
     html = page(users["leader"])
     assert "爱企服务站" in html
     assert "收回低效用地" in html and "期间内处置状态变为“已收回”的地块面积之和" in html
     assert "联企服务员覆盖率" in html
+    # 竹马水泥 has a liaison (the station fixture); 竹马新开机械 has none yet.
+    assert '<span class="tile-parts">1 / 2</span>' in html
 
 
 def test_residents_and_enterprises_have_no_cockpit(users):

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from qinqing.cases.models import ACTIVE_KINDS, StateKind
+from qinqing.cases.models import ACTIVE_KINDS, StateKind, overdue_q
 from qinqing.core import access
 from qinqing.core.models import Role
 from qinqing.enterprise import services
@@ -13,7 +13,6 @@ from qinqing.enterprise.models import (
     Problem,
     ServiceSession,
 )
-from qinqing.enterprise.views import WORKING
 from qinqing.enterprise.views.land import land_figures
 
 
@@ -37,9 +36,7 @@ def station_home(request):
         "closed_problems": problems.filter(case__kind=StateKind.CLOSED).count(),
         # 解决 only as confirmed at 回访: 办结 is not 解决.
         "solved_problems": problems.filter(case__solved=True).count(),
-        "overdue_problems": problems.filter(
-            case__kind__in=WORKING, case__due_at__lt=timezone.now()
-        ).count(),
+        "overdue_problems": problems.filter(overdue_q(path="case__")).count(),
         "sessions": access.visible(ServiceSession, user)
         .filter(services.in_station(), starts_at__gte=timezone.now())
         .order_by("starts_at")[:5],
