@@ -7,9 +7,12 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from qinqing.core.models import Enterprise, Region, Role
+from qinqing.core.models.directory import RegionLevel
+from qinqing.core.synthetic import make_credit_code
 from qinqing.enterprise.models import LandParcel
 from qinqing.enterprise.services import do_instant_call
-from tests.conftest import client_for
+from tests.conftest import client_for, make_user
 
 
 @pytest.fixture
@@ -48,11 +51,52 @@ def test_residents_and_enterprises_have_no_cockpit(users):
         assert client_for(users[role]).get("/cockpit/").status_code == 403
 
 
-def test_a_town_cadre_counts_their_own_county_and_the_leader_the_whole(users, station, parcels):
+def test_a_county_cadre_counts_their_own_county_and_the_leader_the_whole(users, station, parcels):
     leader = page(users["leader"], "/cockpit/figures/enterprise.land_recovered/")
     staff = page(users["staff"], "/cockpit/figures/enterprise.land_recovered/")
     assert "收回低效用地：350亩" in leader and "百步旧仓库" in leader
     assert "收回低效用地：300亩" in staff and "百步旧仓库" not in staff
+
+
+def test_a_town_cadres_cockpit_shows_only_the_town(users, station, parcels, regions):
+    """竹马乡's cadre: 竹马's parcels and overdue cases; not the next town of the same county."""
+    zhuma = regions["zhuma"]
+    chengdong = Region.objects.create(
+        code="330702001", name="城东街道", level=RegionLevel.TOWN, parent=regions["wucheng"]
+    )
+    LandParcel.objects.create(
+        name="城东老厂房",
+        area_mu=70,
+        region=chengdong,
+        kind="idle",
+        status="recovered",
+        surveyed_on=datetime.date(2026, 3, 1),
+        status_changed_on=datetime.date(2026, 6, 1),
+    )
+    neighbour = Enterprise.objects.create(
+        name="城东印刷有限公司", credit_code=make_credit_code("330702", 3003), region=chengdong
+    )
+    late = {}
+    for key, account in (
+        ("zhuma", users["enterprise"]),
+        ("chengdong", make_user(Role.ENTERPRISE, "chengdong-ent", enterprise=neighbour)),
+    ):
+        late[key] = do_instant_call(account, f"{key} 停电三天无人处理")
+        late[key].due_at = timezone.now() - datetime.timedelta(days=1)
+        late[key].save(update_fields=["due_at"])
+    cadre = make_user(Role.STAFF, "zhuma-cadre", regions=[zhuma])
+
+    land = page(cadre, "/cockpit/figures/enterprise.land_recovered/")
+    assert "收回低效用地：300亩" in land and "城东老厂房" not in land
+    county = page(users["staff"], "/cockpit/figures/enterprise.land_recovered/")
+    assert "收回低效用地：370亩" in county and "城东老厂房" in county
+
+    home = page(cadre)
+    assert late["zhuma"].number in home and late["chengdong"].number not in home
+    assert '<option value="%d"' % zhuma.pk in home
+    assert '<option value="%d"' % chengdong.pk not in home
+    red_list = page(cadre, "/cockpit/cases/", overdue="1")
+    assert late["zhuma"].number in red_list and late["chengdong"].number not in red_list
 
 
 def test_a_figure_and_the_rows_behind_it_follow_the_same_period(users, station, parcels):
