@@ -55,7 +55,9 @@ def _recovered_parcels(scope: Scope):
 
 
 def _latest_grades(scope: Scope):
-    grades = scope.in_region(scope.visible(GradeResult), "enterprise__region")
+    # The default scheme's grades, as the grading list shows: one per enterprise.
+    grades = scope.visible(GradeResult).filter(scheme__name=services.DEFAULT_SCHEME_NAME)
+    grades = scope.in_region(grades, "enterprise__region")
     latest = grades.aggregate(year=Max("year"))["year"]
     return grades.filter(year=latest).select_related("enterprise") if latest else grades.none()
 

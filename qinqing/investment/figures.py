@@ -38,6 +38,14 @@ def _quick_start_rows(scope: Scope):
     return _project_rows(scope).filter(quick_start=True)
 
 
+def _started_rows(scope: Scope):  # the projects the delisting-to-start average is over
+    return _project_rows(scope).filter(started_on__isnull=False)
+
+
+def _completed_rows(scope: Scope):  # the projects the start-to-completion average is over
+    return _project_rows(scope).filter(completed_on__isnull=False)
+
+
 def _matters(scope: Scope):
     matters = scope.visible(AgencyMatter).filter(project__in=_projects(scope))
     return (
@@ -70,7 +78,7 @@ def _visits(scope: Scope):
 
 def _tasks_on_time(scope: Scope):
     """Key tasks the leader accepted on or before their deadline."""
-    tasks = scope.in_region(scope.visible(KeyTask), "town")
+    tasks = scope.in_region(scope.visible(KeyTask), "case__region")
     return (
         tasks.filter(case__kind=StateKind.CLOSED, case__closed_at__date__lte=F("deadline"))
         .select_related("case")
@@ -117,7 +125,7 @@ def register() -> None:
             "天",
             "已开工项目从土地摘牌到开工的天数的平均值",
             "avg_delist_to_start_days",
-            _project_rows,
+            _started_rows,
             True,
         ),
         (
@@ -126,7 +134,7 @@ def register() -> None:
             "月",
             "已竣工项目从开工到竣工的月数（每月按30.44天）的平均值",
             "avg_start_to_completion_months",
-            _project_rows,
+            _completed_rows,
             False,
         ),
     ):
@@ -223,7 +231,7 @@ def register() -> None:
 
 
 def _claimed_tasks(scope: Scope):
-    tasks = scope.in_region(scope.visible(KeyTask), "town")
+    tasks = scope.in_region(scope.visible(KeyTask), "case__region")
     return (
         tasks.filter(case__claimed_at__isnull=False)
         .select_related("case")

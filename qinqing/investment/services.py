@@ -325,7 +325,9 @@ def months(duration: datetime.timedelta | None) -> Decimal | None:
     """A duration in months (of 30.44 days), to one decimal."""
     if duration is None:
         return None
-    return (Decimal(duration.days) / DAYS_PER_MONTH).quantize(Decimal("0.1"))
+    # An average of durations need not be whole days: keep its fraction of a day.
+    days = Decimal(duration.days) + Decimal(duration.seconds) / 86400
+    return (days / DAYS_PER_MONTH).quantize(Decimal("0.1"))
 
 
 def figures(projects) -> dict:

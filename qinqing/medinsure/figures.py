@@ -64,6 +64,7 @@ def _visited(kind: str):
 
 def _clues(scope: Scope):
     clues = scope.visible(Clue).filter(institution__in=_institutions(scope))
+    clues = clues.filter(case__events__transition="refer")  # 通报主管部门: once, from 已登记
     return (
         scope.in_period(clues, "case__created_at")
         .select_related("case", "institution")
