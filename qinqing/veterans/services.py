@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, transaction
 from django.db.models import (
     Avg,
@@ -312,31 +312,30 @@ def payment_rates(eligible, payments) -> dict:
     on (person, year) in one hash join; correlated lookups per listed person grew
     with the list. Both sides stay the caller's (access-restricted) querysets.
     """
-    listed_sql, listed_params = (
-        eligible.order_by().values("person_id", "year", "amount_due", "due_on").query
-    ).sql_with_params()
-    paid_sql, paid_params = (
-        payments.order_by().values("person_id", "year", "amount", "paid_on").query
-    ).sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT COUNT(*),
-                   COUNT(p.person_id),
-                   COUNT(CASE WHEN p.paid_on <= e.due_on THEN 1 END),
-                   COALESCE(SUM(e.amount_due), 0),
-                   COALESCE(SUM(CASE WHEN p.amount IS NULL THEN 0
-                                     WHEN p.amount < e.amount_due THEN p.amount
-                                     ELSE e.amount_due END), 0)
-            FROM ({listed_sql}) e
-            LEFT JOIN ({paid_sql}) p ON p.person_id = e.person_id AND p.year = e.year
-            """,
-            (*listed_params, *paid_params),
-        )
-        eligible_count, paid, on_time, due, paid_amount = cursor.fetchone()
+    listed = _sql(eligible, "person_id", "year", "amount_due", "due_on")
+    paid = _sql(payments, "person_id", "year", "amount", "paid_on") or (NO_PAYMENTS, ())
+    if listed is None:  # nobody listed: every sum is nought
+        eligible_count, paid_count, on_time, due, paid_amount = 0, 0, 0, 0, 0
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT COUNT(*),
+                       COUNT(p.person_id),
+                       COUNT(CASE WHEN p.paid_on <= e.due_on THEN 1 END),
+                       COALESCE(SUM(e.amount_due), 0),
+                       COALESCE(SUM(CASE WHEN p.amount IS NULL THEN 0
+                                         WHEN p.amount < e.amount_due THEN p.amount
+                                         ELSE e.amount_due END), 0)
+                FROM ({listed[0]}) e
+                LEFT JOIN ({paid[0]}) p ON p.person_id = e.person_id AND p.year = e.year
+                """,
+                (*listed[1], *paid[1]),
+            )
+            eligible_count, paid_count, on_time, due, paid_amount = cursor.fetchone()
     figures = {
         "eligible": eligible_count,
-        "paid": paid,
+        "paid": paid_count,
         "on_time": on_time,
         # SQLite adds decimals as floats: back to yuan and fen.
         "due": _yuan(due),
@@ -350,6 +349,21 @@ def payment_rates(eligible, payments) -> dict:
     figures["amount_rate"] = rate(figures["paid_amount"], figures["due"])
     figures["on_time_rate"] = rate(figures["on_time"], figures["eligible"])
     return figures
+
+
+# What a queryset that can match nothing stands for in the join (Django has no SQL for it).
+NO_PAYMENTS = (
+    "SELECT CAST(NULL AS INTEGER) AS person_id, CAST(NULL AS INTEGER) AS year,"
+    " CAST(NULL AS NUMERIC) AS amount, CAST(NULL AS DATE) AS paid_on WHERE 1 = 0"
+)
+
+
+def _sql(queryset, *columns):
+    """The queryset's SELECT of ``columns`` and its parameters; None if it can match nothing."""
+    try:
+        return queryset.order_by().values(*columns).query.sql_with_params()
+    except EmptyResultSet:
+        return None
 
 
 def _yuan(value) -> Decimal:

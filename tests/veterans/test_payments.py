@@ -196,3 +196,12 @@ def test_importing_only_the_good_rows_of_a_bank_file_keeps_the_bad_ones_out(year
     )
     assert [p.person.name for p in Payment.objects.all()] == ["蔡老"]
     assert any(e["row"] == 3 and "日期格式" in e["message"] for e in job.errors)
+
+
+def test_rates_over_an_empty_list_or_no_payments_are_empty_not_an_error(year_2026):
+    eligible, paid = Eligibility.objects.filter(year=2026), Payment.objects.all()
+    nobody = services.payment_rates(eligible.none(), paid)
+    assert (nobody["eligible"], nobody["coverage"], nobody["due"]) == (0, None, Decimal("0.00"))
+    unpaid = services.payment_rates(eligible, paid.none())
+    assert (unpaid["eligible"], unpaid["paid"], unpaid["coverage"]) == (2, 0, 0.0)
+    assert unpaid["due"] == Decimal("4200.00")  # 1,200 + 3,000 due, nothing paid
