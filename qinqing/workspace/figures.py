@@ -46,7 +46,8 @@ def _occupancy(scope: Scope):
 def _applications(scope: Scope):
     rows = scope.in_region(scope.visible(Application), "campaign__region")
     return (
-        scope.in_period(rows, "created_at")
+        # Registered when its case was filed (``do_apply(now=…)``), not when the row was saved.
+        scope.in_period(rows, "case__created_at")
         .select_related("case", "team", "campaign")
         .order_by("-created_at")
     )
