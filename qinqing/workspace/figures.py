@@ -18,6 +18,7 @@ from qinqing.workspace import services
 from qinqing.workspace.models import (
     NATURAL_KINDS,
     Application,
+    Decision,
     Lease,
     SiteVisit,
     Workstation,
@@ -31,6 +32,8 @@ def _day(scope: Scope):
 
 def _workstations(scope: Scope):
     rows = scope.in_region(scope.visible(Workstation), "region")
+    # 已开放场所: not a site whose idle space was later decided 不开放.
+    rows = rows.exclude(site__idle_space__decision=Decision.CLOSED)
     return rows.select_related("site", "region").order_by("region__code", "site__name", "code")
 
 

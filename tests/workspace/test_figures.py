@@ -98,6 +98,30 @@ def test_workstations_counts_every_workstation_natural_ones_included(world, town
     assert value("workspace.workstations", world["staff"]) == 10
 
 
+@covers("workspace.workstations")
+def test_workstations_of_a_space_no_longer_open_are_not_counted(world, towns, users):
+    staff, leader = world["staff"], users["leader"]
+    granary = services.do_survey_space(
+        staff,
+        {
+            "name": "大同老粮站",
+            "region": towns["datong"].code,
+            "owner_kind": "village",
+            "address": "大同镇大同村",
+            "area_m2": "420",
+            "condition": "fair",
+        },
+    )
+    granary = services.do_decide_space(staff, granary, {"decision": "open", "reason": "交通便利"})
+    add(staff, granary.site, Kind.FIXED, 2)
+    # Opened: its two desks join the 10.
+    assert value("workspace.workstations", leader) == 12
+    # Then decided 不开放: its site is no longer an open one, and its desks not counted.
+    services.do_decide_space(staff, granary, {"decision": "closed", "reason": "房屋需加固"})
+    assert value("workspace.workstations", leader) == 10
+    assert not {w.site for w in rows("workspace.workstations", leader)} & {granary.site}
+
+
 @covers("workspace.natural_workstations")
 def test_natural_workstations_counts_greenhouse_tea_camp_and_paddy_workstations(
     world, towns, users
