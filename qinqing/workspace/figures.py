@@ -18,6 +18,7 @@ from qinqing.workspace import services
 from qinqing.workspace.models import (
     NATURAL_KINDS,
     Application,
+    Decision,
     Lease,
     SiteVisit,
     Workstation,
@@ -31,6 +32,8 @@ def _day(scope: Scope):
 
 def _workstations(scope: Scope):
     rows = scope.in_region(scope.visible(Workstation), "region")
+    # 已开放场所: not a site whose idle space was later decided 不开放.
+    rows = rows.exclude(site__idle_space__decision=Decision.CLOSED)
     return rows.select_related("site", "region").order_by("region__code", "site__name", "code")
 
 
@@ -46,7 +49,8 @@ def _occupancy(scope: Scope) -> tuple[int, int]:
 def _applications(scope: Scope):
     rows = scope.in_region(scope.visible(Application), "campaign__region")
     return (
-        scope.in_period(rows, "created_at")
+        # Registered when its case was filed (``do_apply(now=…)``), not when the row was saved.
+        scope.in_period(rows, "case__created_at")
         .select_related("case", "team", "campaign")
         .order_by("-created_at")
     )
