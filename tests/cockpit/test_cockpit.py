@@ -93,8 +93,8 @@ def test_a_town_cadres_cockpit_shows_only_the_town(users, station, parcels, regi
 
     home = page(cadre)
     assert late["zhuma"].number in home and late["chengdong"].number not in home
-    assert '<option value="%d"' % zhuma.pk in home
-    assert '<option value="%d"' % chengdong.pk not in home
+    assert f'<option value="{zhuma.pk}"' in home
+    assert f'<option value="{chengdong.pk}"' not in home
     red_list = page(cadre, "/cockpit/cases/", overdue="1")
     assert late["zhuma"].number in red_list and late["chengdong"].number not in red_list
 

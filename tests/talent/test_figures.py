@@ -13,27 +13,17 @@ import pytest
 from django.utils import timezone
 
 from qinqing.cases.services import do_transition
-from qinqing.core.indicators import FIGURES, Scope, figures, read
 from qinqing.core.models import Person, Role
 from qinqing.core.synthetic import make_id_number
 from qinqing.talent import services
 from qinqing.talent.models import ApartmentUnit, Recommendation, SeekerProfile
 from tests.conftest import make_user
+from tests.figure_checks import Covered, rows, value
 from tests.talent.conftest import posting_data
 
 D = datetime.date
 NOVEMBER = {"start": D(2026, 11, 1), "end": D(2026, 11, 30)}
-COVERED: set[str] = set()
-
-
-def covers(code: str):
-    """Marks a test as the one for figure ``code`` (checked against the registry below)."""
-
-    def mark(test):
-        COVERED.add(code)
-        return test
-
-    return mark
+covered = Covered("talent")
 
 
 @pytest.fixture(autouse=True)
@@ -44,14 +34,6 @@ def _words_only(monkeypatch):
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def value(code: str, user, **scope):
-    return read(FIGURES[code], Scope(user=user, **scope)).value
-
-
-def rows(code: str, user, **scope) -> list:
-    return list(FIGURES[code].rows(Scope(user=user, **scope)))
 
 
 def post(reviewer, regions, employer, town, valid_from, valid_until, stage="published", **extra):
@@ -134,7 +116,7 @@ def seeker(regions, name: str, n: int, **profile):
 # --- open postings ----------------------------------------------------------------------
 
 
-@covers("talent.open_postings")
+@covered("talent.open_postings")
 def test_open_postings_counts_the_published_postings_valid_on_the_last_day(
     talent, postings, users, regions
 ):
@@ -209,7 +191,7 @@ def hires(talent, postings, regions):
     }
 
 
-@covers("talent.graduates_recruited")
+@covered("talent.graduates_recruited")
 def test_graduates_recruited_counts_people_hired_within_two_years_of_graduating(
     talent, hires, users, regions
 ):
@@ -237,7 +219,7 @@ def test_graduates_recruited_counts_people_hired_within_two_years_of_graduating(
     assert value("talent.graduates_recruited", talent["staff"], **NOVEMBER) == 2
 
 
-@covers("talent.overseas_talents")
+@covered("talent.overseas_talents")
 def test_overseas_talents_counts_the_returnees_hired_in_the_period(talent, hires, users, regions):
     leader = users["leader"]
     # 留学回国 and hired in November: 海归硕士 and 两年前毕业 (both at 百步电子).
@@ -279,7 +261,7 @@ def pushes(talent, postings, regions):
     return {"first": first, "second": second, "silent": silent}
 
 
-@covers("talent.pushed")
+@covered("talent.pushed")
 def test_pushed_counts_the_postings_pushed_to_consenting_seekers_in_the_period(
     talent, postings, pushes, users, regions
 ):
@@ -338,7 +320,7 @@ def leases(talent, regions, users):
     }
 
 
-@covers("talent.apartments_let")
+@covered("talent.apartments_let")
 def test_apartments_let_counts_the_units_under_a_running_lease_on_the_last_day(
     talent, leases, users
 ):
@@ -360,4 +342,4 @@ def test_apartments_let_counts_the_units_under_a_running_lease_on_the_last_day(
 
 def test_every_talent_figure_has_a_test_here():
     # A figure registered without a test above fails here.
-    assert {f.code for f in figures("talent")} == COVERED
+    assert covered.codes == covered.registered()

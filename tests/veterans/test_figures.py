@@ -10,11 +10,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from qinqing.cases.services import do_transition
 from qinqing.core import importing
-from qinqing.core.indicators import FIGURES, Scope, figures, read
 from qinqing.core.models import Person
 from qinqing.core.synthetic import make_id_number
 from qinqing.veterans import services
@@ -26,34 +24,12 @@ from qinqing.veterans.models import (
     StationLevel,
     Wish,
 )
+from tests.figure_checks import Covered, at, rows, value
 from tests.veterans.conftest import photo
 
 D = datetime.date
 NOVEMBER = {"start": D(2026, 11, 1), "end": D(2026, 11, 30)}
-COVERED: set[str] = set()
-
-
-def covers(code: str):
-    """Marks a test as the one for figure ``code`` (checked against the registry below)."""
-
-    def mark(test):
-        COVERED.add(code)
-        return test
-
-    return mark
-
-
-def at(text: str) -> datetime.datetime:
-    """A local (Asia/Shanghai) moment, e.g. ``at("2026-11-02 09:30")``."""
-    return timezone.make_aware(datetime.datetime.fromisoformat(text))
-
-
-def value(code: str, user, **scope):
-    return read(FIGURES[code], Scope(user=user, **scope)).value
-
-
-def rows(code: str, user, **scope) -> list:
-    return list(FIGURES[code].rows(Scope(user=user, **scope)))
+covered = Covered("veterans")
 
 
 @pytest.fixture
@@ -76,7 +52,7 @@ def zhuma(world, regions, users):
 # --- stations ---------------------------------------------------------------------------
 
 
-@covers("veterans.stations")
+@covered("veterans.stations")
 def test_stations_counts_the_centre_and_every_town_and_village_station(world, zhuma, users):
     leader, worker = users["leader"], world["worker"]
     # The leader: 海盐县 centre, 百步镇 station, 农丰村 station, 竹马乡 station.
@@ -115,7 +91,7 @@ def visits(world, zhuma):
     }
 
 
-@covers("veterans.visits")
+@covered("veterans.visits")
 def test_visits_counts_the_visits_made_in_the_period(world, visits, users):
     leader = users["leader"]
     # November: 百步镇 2 Nov, 农丰村 30 Nov, 竹马乡 10 Nov; not the 31 October one.
@@ -137,7 +113,7 @@ def test_visits_counts_the_visits_made_in_the_period(world, visits, users):
     assert value("veterans.visits", world["villager"], **NOVEMBER) == 1
 
 
-@covers("veterans.people_reached")
+@covered("veterans.people_reached")
 def test_people_reached_adds_up_the_people_of_the_periods_visits(world, visits, users):
     leader = users["leader"]
     # 3 (百步镇) + 2 (农丰村) + 4 (竹马乡); the 5 reached on 31 October are outside.
@@ -207,7 +183,7 @@ def wishes(world, zhuma, claimants):
     return {name: Wish.objects.get(pk=w.pk) for name, w in zip(names, made, strict=True)}
 
 
-@covers("veterans.wishes_collected")
+@covered("veterans.wishes_collected")
 def test_wishes_collected_counts_the_wishes_registered_in_the_period(world, wishes, users):
     leader = users["leader"]
     # Registered in November: 老花镜, 棉被, 电动轮椅 (declined still counts), 大米.
@@ -222,7 +198,7 @@ def test_wishes_collected_counts_the_wishes_registered_in_the_period(world, wish
     assert value("veterans.wishes_collected", world["villager"], **NOVEMBER) == 1
 
 
-@covers("veterans.wishes_fulfilled")
+@covered("veterans.wishes_fulfilled")
 def test_wishes_fulfilled_counts_the_wishes_fulfilled_in_the_period_in_any_later_state(
     world, wishes, users
 ):
@@ -241,7 +217,7 @@ def test_wishes_fulfilled_counts_the_wishes_fulfilled_in_the_period_in_any_later
     assert value("veterans.wishes_fulfilled", leader, **october) == 1
 
 
-@covers("veterans.wish_days")
+@covered("veterans.wish_days")
 def test_wish_days_averages_publication_to_fulfilment_over_the_periods_fulfilled(
     world, wishes, users
 ):
@@ -319,57 +295,63 @@ def names(code, user, **scope) -> set[str]:
     return {e.person.name for e in rows(code, user, **scope)}
 
 
-@covers("veterans.coverage")
+@covered("veterans.coverage")
 def test_coverage_is_the_share_of_the_years_list_paid(allowances, users, regions):
     leader, worker = users["leader"], allowances["worker"]
     everyone = {"蔡老", "沈阿根", "陆大海", "竹马老兵"}
     # 2026: 3 paid (蔡老, 沈阿根, 陆大海) ÷ 4 on the list = 75.0 %.
-    assert value("veterans.coverage", leader, **YEAR_2026) == 75.0
+    assert value("veterans.coverage", leader, **YEAR_2026) == Decimal("75.0")
     assert names("veterans.coverage", leader, **YEAR_2026) == everyone  # the denominator
     # 海盐县 and the town worker: 3 ÷ 3 = 100 % (竹马老兵 is outside).
-    assert value("veterans.coverage", leader, region=regions["haiyan"], **YEAR_2026) == 100.0
-    assert value("veterans.coverage", worker, **YEAR_2026) == 100.0
+    assert value("veterans.coverage", leader, region=regions["haiyan"], **YEAR_2026) == Decimal(
+        "100.0"
+    )
+    assert value("veterans.coverage", worker, **YEAR_2026) == Decimal("100.0")
     assert names("veterans.coverage", worker, **YEAR_2026) == everyone - {"竹马老兵"}
     # 2025 (a period ending in 2025): 1 paid (竹马老兵) ÷ 2 on the list = 50 %.
-    assert value("veterans.coverage", leader, end=D(2025, 12, 31)) == 50.0
+    assert value("veterans.coverage", leader, end=D(2025, 12, 31)) == Decimal("50.0")
     assert names("veterans.coverage", leader, end=D(2025, 12, 31)) == {"沈阿根", "竹马老兵"}
     # No period: the latest year with a list, 2026.
-    assert value("veterans.coverage", leader) == 75.0
+    assert value("veterans.coverage", leader) == Decimal("75.0")
     # A year without a list: no rate ("—").
     assert value("veterans.coverage", leader, end=D(2024, 12, 31)) is None
 
 
-@covers("veterans.amount_rate")
+@covered("veterans.amount_rate")
 def test_amount_rate_is_paid_up_to_what_is_due_over_what_is_due(allowances, users, regions):
     leader, worker = users["leader"], allowances["worker"]
     # 2026 paid, each capped at its due: 1200 + 2000 + min(1500, 1200) + 0 = 4400;
     # due: 1200 + 3000 + 1200 + 3000 = 8400. 4400 ÷ 8400 = 52.38 → 52.4 %.
-    assert value("veterans.amount_rate", leader, **YEAR_2026) == 52.4
+    assert value("veterans.amount_rate", leader, **YEAR_2026) == Decimal("52.4")
     assert len(rows("veterans.amount_rate", leader, **YEAR_2026)) == 4
     # 海盐县: 4400 ÷ (1200 + 3000 + 1200 = 5400) = 81.48 → 81.5 %.
-    assert value("veterans.amount_rate", leader, region=regions["haiyan"], **YEAR_2026) == 81.5
-    assert value("veterans.amount_rate", worker, **YEAR_2026) == 81.5
+    assert value("veterans.amount_rate", leader, region=regions["haiyan"], **YEAR_2026) == Decimal(
+        "81.5"
+    )
+    assert value("veterans.amount_rate", worker, **YEAR_2026) == Decimal("81.5")
     # The village worker: 沈阿根 only, 2000 ÷ 3000 = 66.7 %.
-    assert value("veterans.amount_rate", allowances["villager"], **YEAR_2026) == 66.7
+    assert value("veterans.amount_rate", allowances["villager"], **YEAR_2026) == Decimal("66.7")
     assert names("veterans.amount_rate", allowances["villager"], **YEAR_2026) == {"沈阿根"}
     # 2025: 2800 ÷ (2800 + 2800) = 50 %.
-    assert value("veterans.amount_rate", leader, end=D(2025, 12, 31)) == 50.0
+    assert value("veterans.amount_rate", leader, end=D(2025, 12, 31)) == Decimal("50.0")
 
 
-@covers("veterans.on_time_rate")
+@covered("veterans.on_time_rate")
 def test_on_time_rate_is_the_share_of_the_list_paid_by_the_due_date(allowances, users, regions):
     leader, worker = users["leader"], allowances["worker"]
     # 2026, due 31 March: 蔡老 (20 March) and 陆大海 (on 31 March) ÷ 4 = 50 %;
     # 沈阿根 was paid on 10 April, 竹马老兵 not at all.
-    assert value("veterans.on_time_rate", leader, **YEAR_2026) == 50.0
+    assert value("veterans.on_time_rate", leader, **YEAR_2026) == Decimal("50.0")
     assert len(rows("veterans.on_time_rate", leader, **YEAR_2026)) == 4
     # 海盐县 and the town worker: 2 ÷ 3 = 66.7 %.
-    assert value("veterans.on_time_rate", leader, region=regions["haiyan"], **YEAR_2026) == 66.7
-    assert value("veterans.on_time_rate", worker, **YEAR_2026) == 66.7
+    assert value("veterans.on_time_rate", leader, region=regions["haiyan"], **YEAR_2026) == Decimal(
+        "66.7"
+    )
+    assert value("veterans.on_time_rate", worker, **YEAR_2026) == Decimal("66.7")
     # The village worker: 沈阿根, late: 0 ÷ 1 = 0 %.
-    assert value("veterans.on_time_rate", allowances["villager"], **YEAR_2026) == 0.0
+    assert value("veterans.on_time_rate", allowances["villager"], **YEAR_2026) == Decimal("0.0")
 
 
 def test_every_veterans_figure_has_a_test_here():
     # A figure registered without a test above fails here.
-    assert {f.code for f in figures("veterans")} == COVERED
+    assert covered.codes == covered.registered()

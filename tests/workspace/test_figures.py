@@ -14,41 +14,23 @@ import pytest
 from django.utils import timezone
 
 from qinqing.core import letting
-from qinqing.core.indicators import FIGURES, Scope, figures, read
 from qinqing.core.models import Person, Role, Site
 from qinqing.core.models.directory import SiteKind
 from qinqing.core.synthetic import make_id_number
 from qinqing.workspace import services
 from qinqing.workspace.models import Campaign, Kind, RentBasis, Terms, Workstation
 from tests.conftest import make_user
+from tests.figure_checks import Covered, rows, value
 from tests.workspace.conftest import APPLY
 
 D = datetime.date
 NOVEMBER = {"start": D(2026, 11, 1), "end": D(2026, 11, 30)}
 OCTOBER = {"start": D(2026, 10, 1), "end": D(2026, 10, 31)}
-COVERED: set[str] = set()
-
-
-def covers(code: str):
-    """Marks a test as the one for figure ``code`` (checked against the registry below)."""
-
-    def mark(test):
-        COVERED.add(code)
-        return test
-
-    return mark
+covered = Covered("workspace")
 
 
 def at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
-
-
-def value(code: str, user, **scope):
-    return read(FIGURES[code], Scope(user=user, **scope)).value
-
-
-def rows(code: str, user, **scope) -> list:
-    return list(FIGURES[code].rows(Scope(user=user, **scope)))
 
 
 def add(staff, site, kind, count=1, capacity=1, area=0):
@@ -81,7 +63,7 @@ def towns(world, jiande):
 # --- the inventory ----------------------------------------------------------------------
 
 
-@covers("workspace.workstations")
+@covered("workspace.workstations")
 def test_workstations_counts_every_workstation_natural_ones_included(world, towns, users):
     leader = users["leader"]
     # 大同镇: 4 fixed, 1 shared, 1 tea garden, 1 paddy-side (out of use, still there) = 7;
@@ -98,7 +80,7 @@ def test_workstations_counts_every_workstation_natural_ones_included(world, town
     assert value("workspace.workstations", world["staff"]) == 10
 
 
-@covers("workspace.workstations")
+@covered("workspace.workstations")
 def test_workstations_of_a_space_no_longer_open_are_not_counted(world, towns, users):
     staff, leader = world["staff"], users["leader"]
     granary = services.do_survey_space(
@@ -122,7 +104,7 @@ def test_workstations_of_a_space_no_longer_open_are_not_counted(world, towns, us
     assert not {w.site for w in rows("workspace.workstations", leader)} & {granary.site}
 
 
-@covers("workspace.natural_workstations")
+@covered("workspace.natural_workstations")
 def test_natural_workstations_counts_greenhouse_tea_camp_and_paddy_workstations(
     world, towns, users
 ):
@@ -233,7 +215,7 @@ def recruitment(world, towns):
     }
 
 
-@covers("workspace.teams_talked")
+@covered("workspace.teams_talked")
 def test_teams_talked_counts_the_periods_applications_past_the_talks(world, recruitment, users):
     r, leader = recruitment, users["leader"]
     # Registered in November and talked with: 茶香露营 (signed), 稻田直播 (in review),
@@ -255,7 +237,7 @@ def test_teams_talked_counts_the_periods_applications_past_the_talks(world, recr
     assert value("workspace.teams_talked", world["leader"], **NOVEMBER) == 2
 
 
-@covers("workspace.site_visitors")
+@covered("workspace.site_visitors")
 def test_site_visitors_adds_up_the_people_of_the_periods_site_visits(world, recruitment, users):
     leader = users["leader"]
     # Applications registered in November: 3 (茶香露营) + 2 (稻田直播) + 4 (航模研学) = 9;
@@ -269,7 +251,7 @@ def test_site_visitors_adds_up_the_people_of_the_periods_site_visits(world, recr
     assert value("workspace.site_visitors", world["outsider"], **NOVEMBER) == 4
 
 
-@covers("workspace.teams_signed")
+@covered("workspace.teams_signed")
 def test_teams_signed_counts_the_periods_applications_signed(world, recruitment, users):
     r, leader = recruitment, users["leader"]
     # Registered in November and signed: 茶香露营 and 航模研学.
@@ -285,7 +267,7 @@ def test_teams_signed_counts_the_periods_applications_signed(world, recruitment,
     assert value("workspace.teams_signed", world["outsider"], **NOVEMBER) == 1
 
 
-@covers("workspace.rent_free_savings")
+@covered("workspace.rent_free_savings")
 def test_rent_free_savings_add_up_the_rent_waived_under_each_signed_teams_terms(
     world, recruitment, users
 ):
@@ -311,7 +293,7 @@ def test_rent_free_savings_add_up_the_rent_waived_under_each_signed_teams_terms(
 # --- occupancy --------------------------------------------------------------------------
 
 
-@covers("workspace.occupancy_rate")
+@covered("workspace.occupancy_rate")
 def test_occupancy_rate_is_places_let_or_booked_on_the_last_day_over_places_available(
     world, towns, recruitment, users
 ):
@@ -347,4 +329,4 @@ def test_occupancy_rate_is_places_let_or_booked_on_the_last_day_over_places_avai
 
 def test_every_workspace_figure_has_a_test_here():
     # A figure registered without a test above fails here.
-    assert {f.code for f in figures("workspace")} == COVERED
+    assert covered.codes == covered.registered()
