@@ -2,7 +2,7 @@
 
 from django import forms
 
-from qinqing.core.forms import REQUIRED, Form
+from qinqing.core.forms import PLEASE_CHOOSE, REQUIRED, Form
 from qinqing.medinsure.models import InspectionKind
 
 DATE = {"required": "必填", "invalid": "应为日期 YYYY-MM-DD"}
@@ -86,7 +86,7 @@ class ServiceRequestForm(Form):
 
     topic = forms.ChoiceField(
         label="办理事项",
-        choices=REQUEST_TOPICS,
+        choices=[("", PLEASE_CHOOSE), *REQUEST_TOPICS],
         error_messages={**REQUIRED, "invalid_choice": "请从列表中选择办理事项"},
     )
     title = forms.CharField(

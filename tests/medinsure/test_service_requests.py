@@ -70,6 +70,7 @@ def test_an_enterprise_files_a_request_on_its_page_and_it_goes_to_the_insurance_
     html = page.content.decode()
     assert 'href="/medinsure/requests/" aria-current="page">医保省心办</a>' in html
     assert "还没有提交过事项" in html
+    assert '<option value="" selected>请选择</option>' in html  # no topic assumed
 
     response = client.post(
         "/medinsure/requests/",
