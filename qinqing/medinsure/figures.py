@@ -17,6 +17,7 @@ from django.db.models import Avg, DecimalField, OuterRef, Subquery, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils import timezone
 
 from qinqing.cases import kpis
 from qinqing.cases.models import Case, CaseEvent, CaseType
@@ -144,7 +145,7 @@ def _surveyed(scope: Scope):
 
 def _in_force_on(scope: Scope) -> datetime.date:
     """The catalog is read as it stood on the period's last day (today if open)."""
-    return scope.end or scope.now.date()
+    return scope.end or timezone.localdate(scope.now)
 
 
 def _procurement_entries(scope: Scope):
