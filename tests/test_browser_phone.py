@@ -54,6 +54,7 @@ LIST_PAGES = [
     "medinsure-findings",
     "medinsure-batches",
     "medinsure-inspections",
+    "medinsure-requests",
     "veterans-people",
     "veterans-visits",
     "veterans-wishes",
@@ -81,7 +82,13 @@ LIST_PAGES = [
     "talent-agreements",
 ]
 # Lists of cases: their first card must show a status badge and a countdown.
-CASE_LISTS = {"case-my-queue", "case-department-queue", "case-dispatch-queue", "station-problems"}
+CASE_LISTS = {
+    "case-my-queue",
+    "case-department-queue",
+    "case-dispatch-queue",
+    "station-problems",
+    "medinsure-requests",
+}
 ROLES = ["admin", "leader", "staff", "handler", "enterprise", "resident"]
 
 TAP_TARGETS = (
@@ -159,7 +166,9 @@ def county(users, regions, enterprise, department):
         created_by=users["admin"],
     )
     from qinqing.medinsure.models import Institution
-    from qinqing.medinsure.services import do_record_inspection
+    from qinqing.medinsure.services import do_record_inspection, do_request_service
+
+    do_request_service(users["enterprise"], "员工住院费用报销进度查询", topic="reimbursement")
 
     do_record_inspection(
         staff,

@@ -199,9 +199,10 @@ def test_every_enterprise_account_belongs_to_an_enterprise_of_zhuma(demo_output,
 
     assert accounts.filter(username="longteng").exists()
     for account in accounts:
-        # 竹马乡's station, 黄宅镇's investors following their projects' matters, and
-        # 嘉善's employers posting jobs at the talent service center.
-        assert account.enterprise.region.name in {"竹马乡", "黄宅镇", "嘉善县"}
+        # 竹马乡's station, 黄宅镇's investors following their projects' matters,
+        # 嘉善's employers posting jobs at the talent service center, and 诸暨's
+        # insured enterprises asking 市医保局 (省心办).
+        assert account.enterprise.region.name in {"竹马乡", "黄宅镇", "嘉善县", "诸暨市"}
         assert list(access.visible(Enterprise, account)) == [account.enterprise]
 
 
@@ -339,6 +340,29 @@ def test_the_service_station_shows_the_figures_of_scenario_4(demo_output, db):
     assert grades.count() == 87
     assert set(grades.values_list("grade", flat=True)) == {"A", "B", "C", "D"}
     assert grades.filter(low_efficiency=True).count() == 8
+
+
+def test_zhujis_insured_enterprises_are_served_above_99_percent_satisfaction(demo_output, db):
+    from qinqing.cases.models import Case, Satisfaction
+    from qinqing.core.indicators import FIGURES, Scope, read
+
+    leader = User.objects.get(username="leader")
+    requests = Case.objects.filter(case_type__code="medinsure_service")
+    assert requests.count() >= 100
+    assert set(requests.values_list("department__name", flat=True)) == {"市医保局"}
+    assert {c.requester.enterprise.region.name for c in requests} == {"诸暨市"}
+    assert requests.filter(reopen_count__gt=0, satisfaction=Satisfaction.SATISFIED).exists()
+    assert requests.filter(satisfaction="").exists()  # some still being handled
+
+    satisfaction = read(FIGURES["medinsure.service_satisfaction"], Scope(leader))
+    assert satisfaction.denominator > satisfaction.numerator >= 100  # one survey unsatisfied
+    assert satisfaction.numerator * 100 >= 99 * satisfaction.denominator
+    assert not satisfaction.below_target
+    # the dental implant system: 5800 元 before 集采, 900 元 after
+    cut = read(FIGURES["medinsure.procurement_cut"], Scope(leader))
+    assert cut.value >= 45 and not cut.below_target
+    compliance = read(FIGURES["medinsure.procurement_compliance"], Scope(leader))
+    assert compliance.denominator > 0
 
 
 def test_instant_calls_are_placed_by_enterprises_and_signed_by_their_liaisons(demo_output, db):

@@ -255,6 +255,12 @@ def add_inspection(n, ctx):
     )
 
 
+def add_service_request(n, ctx):
+    from qinqing.medinsure.services import do_request_service
+
+    do_request_service(ctx["users"]["enterprise"], f"新入职员工{n}人参保登记", topic="enrolment")
+
+
 def _veteran_station(ctx):
     from qinqing.veterans.models import Station
 
@@ -513,13 +519,13 @@ PAGES = [
     ("/audit/", "admin", add_enterprise, 53),
     ("/station/grading/", "admin", add_grade, 12),
     # The cockpit: a query or two per declared figure, none per record.
-    ("/cockpit/", "leader", add_overdue_problem, 33),
+    ("/cockpit/", "leader", add_overdue_problem, 37),
     ("/cockpit/enterprise/", "leader", add_problem, 16),
     ("/cockpit/talent/", "leader", add_application, 14),
     ("/cockpit/workspace/", "leader", add_team_application, 16),
     ("/cockpit/veterans/", "leader", add_wish, 17),
     ("/cockpit/investment/", "leader", add_matter, 15),
-    ("/cockpit/medinsure/", "leader", add_finding, 16),
+    ("/cockpit/medinsure/", "leader", add_finding, 20),
     ("/cockpit/figures/enterprise.land_recovered/", "leader", add_recovered_parcel, 10),
     ("/cockpit/figures/enterprise.problems_solved/", "staff", add_problem, 11),
     ("/cockpit/cases/?overdue=1", "leader", add_overdue_problem, 9),
@@ -530,6 +536,7 @@ PAGES = [
     ("/medinsure/findings/", "staff", add_finding, 7),
     ("/medinsure/batches/", "staff", add_claim_batch, 9),
     ("/medinsure/inspections/", "staff", add_inspection, 8),
+    ("/medinsure/requests/", "enterprise", add_service_request, 10),
     ("/veterans/people/", "admin", add_veteran, 8),
     ("/veterans/people/?not_visited=1", "admin", add_veteran, 9),
     ("/veterans/visits/", "admin", add_veteran_visit, 9),

@@ -12,6 +12,7 @@ VIEW = {
     "medinsure.view_finding",
     "medinsure.view_clue",
     "medinsure.view_inspection",
+    "medinsure.view_feeline",
 }
 REVIEW = {
     "medinsure.add_claimbatch",
@@ -32,6 +33,8 @@ ROLE_PERMISSIONS = {
     Role.STAFF: VIEW | REVIEW,
     Role.LEADER: VIEW,
     Role.HANDLER: VIEW,
+    # 参保企业“省心办”: an insured enterprise files its requests to the 医保局
+    Role.ENTERPRISE: {"medinsure.request_service"},
 }
 
 
@@ -53,6 +56,7 @@ def install() -> None:
         models.AuditRun,
         models.Finding,
         models.Clue,
+        models.FeeLine,
     ):
         access.register_visibility(model)(lambda user: access.EVERYTHING)
 

@@ -463,3 +463,48 @@ def record_inspection(request, payload: InspectionIn):
         deadline=data["deadline"],
     )
     return Status(201, inspection)
+
+
+class ServiceRequestIn(Schema):
+    topic: str = Field(
+        max_length=20,
+        title="办理事项",
+        description="enrolment 参保登记 / transfer 转移接续 / remote 异地就医备案 / "
+        "reimbursement 报销进度 / contribution 单位缴费 / maternity 生育津贴 / "
+        "chronic 门诊慢特病 / voucher 医保电子凭证 / other 其他",
+    )
+    title: str = Field(max_length=100, title="简要说明")
+    description: str = Field("", max_length=2000, title="详细情况")
+    urgent: bool = Field(False, title="紧急")
+
+
+class ServiceRequestOut(Schema):
+    case_id: int
+    number: str
+    title: str
+    state_label: str
+    department: str | None
+    due_at: datetime.datetime | None
+
+
+@router.post(
+    "/medinsure/requests",
+    response={201: ServiceRequestOut, **errors(403, 422)},
+    summary="参保企业省心办：提交事项（企业账号）",
+)
+def request_service(request, payload: ServiceRequestIn):
+    """与页面同一校验；医保局签收、答复后，企业在事项页或 /cases 接口回访评价。"""
+    case = services.do_request_service(
+        request.auth, payload.title, payload.description, payload.topic, payload.urgent
+    )
+    return Status(
+        201,
+        {
+            "case_id": case.pk,
+            "number": case.number,
+            "title": case.title,
+            "state_label": case.state_label,
+            "department": case.department.name if case.department_id else None,
+            "due_at": case.due_at,
+        },
+    )

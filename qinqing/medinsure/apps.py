@@ -14,6 +14,7 @@ class MedinsureConfig(AppConfig):
         case_types.register()
         figures.register()
         NAVIGATION.append(("清廉医保", "medinsure-findings", "medinsure.view_finding"))
+        NAVIGATION.append(("医保省心办", "medinsure-requests", "medinsure.request_service"))
         _register_audit()
 
 

@@ -21,6 +21,8 @@ REFERRALS = (
     ("market", "移送市场监管部门"),
     ("discipline", "移送纪检监察机关"),
 )
+# 参保企业“省心办”: an insured enterprise's request to the 医保局, as a 12345 work order
+SERVICE_REQUEST = "medinsure_service"
 
 
 def register() -> None:
@@ -115,5 +117,19 @@ def register() -> None:
             workflow="work_order",
             number_prefix="ZG",
             time_limits={"normal": (5, 20), "urgent": (2, 10)},
+        )
+    )
+
+    # 参保企业“省心办”: what an insured enterprise asks the 医保局 (参保登记、异地备案、
+    # 报销进度 …), on the work-order flow, so it is answered, surveyed and counted in
+    # 满意率 like any 12345 case. Respond within 4 working hours, answer within 5 days.
+    register_case_type(
+        CaseTypeSpec(
+            code=SERVICE_REQUEST,
+            name="参保企业省心办",
+            module="medinsure",
+            workflow="work_order",
+            number_prefix="SX",
+            time_limits={"normal": (4, 5), "urgent": (2, 2)},
         )
     )

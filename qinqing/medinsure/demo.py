@@ -5,13 +5,16 @@ core demo plus clinics and pharmacies, 200 in all), the catalog with the dental
 implant system at its 集采 price (5800 → 900 元), a year of synthetic claims
 with the generator's labelled violations, one audit run, and findings
 reviewed — some confirmed, some dismissed, the rest waiting in the queue.
+参保企业“省心办”: a year of insured enterprises' requests to 市医保局, answered
+and surveyed through the work-order flow, 满意率 above 99%.
 """
 
 import datetime
 import tempfile
 from pathlib import Path
 
-from qinqing.core.demo import DemoContext, demo_step
+from qinqing.core.demo import DemoContext, demo_step, ensure_account
+from qinqing.core.models import Role
 from qinqing.core.notifications.services import silenced
 from qinqing.medinsure import services, synthetic
 from qinqing.medinsure.models import (
@@ -246,3 +249,101 @@ def inspections(ctx: DemoContext) -> None:
         "检查机构", Inspection.objects.filter(kind="inspection", done_on__isnull=False).count()
     )
     ctx.count("约谈", Inspection.objects.filter(kind="interview", done_on__isnull=False).count())
+
+
+# 参保企业“省心办”: the enterprise accounts that file (username, contact person), among
+# 诸暨's private companies (each insures its own staff), and what they ask.
+INSURED_ACCOUNTS = [
+    ("zjqiye01", "楼晓峰"),
+    ("zjqiye02", "宣丽娟"),
+    ("zjqiye03", "寿建国"),
+    ("zjqiye04", "斯红梅"),
+    ("zjqiye05", "边志强"),
+    ("zjqiye06", "郦文华"),
+]
+REQUESTS = {
+    "enrolment": ["新入职员工{n}人参保登记", "离职员工{n}人减员办理"],
+    "transfer": ["外省调入员工医保关系转移接续", "员工医保关系转出至杭州"],
+    "remote": ["员工长期驻外异地就医备案", "退休员工随子女异地安置备案"],
+    "reimbursement": ["员工住院费用报销进度查询", "{n}月份零星报销进度查询"],
+    "contribution": ["单位缴费基数核定咨询", "补缴{n}月份单位医保费"],
+    "maternity": ["女职工生育津贴申领", "生育津贴发放到账时间咨询"],
+    "chronic": ["员工门诊慢特病认定申请", "慢特病待遇续期办理"],
+    "voucher": ["员工医保电子凭证激活问题", "企业批量代办医保电子凭证"],
+}
+# How far each request has come after the platform dispatched it to 市医保局:
+# (how many, the steps taken). One surveyed unsatisfied, answered again and then
+# satisfied: 100 satisfied of 101 surveys, 99.0%.
+REQUEST_OUTCOMES = [
+    (99, ["sign", "start", "reply", "satisfied"]),
+    (1, ["sign", "start", "reply", "unsatisfied", "reply", "satisfied"]),
+    (3, ["sign", "start", "reply"]),
+    (2, ["sign", "start"]),
+    (1, []),
+]
+
+
+@demo_step("medinsure.service_requests", after=["medinsure.inspections"])
+def service_requests(ctx: DemoContext) -> None:
+    """省心办 through the real path: the enterprise account files, the platform dispatches
+    to 市医保局, 何伟 signs and answers, the enterprise that asked surveys."""
+    from qinqing.cases.calendar import is_working_day
+    from qinqing.cases.models import Case
+    from qinqing.cases.services import do_transition
+    from qinqing.medinsure.case_types import SERVICE_REQUEST
+
+    companies = [e for e in ctx.enterprises.get("zhuji", []) if e.name.endswith("有限公司")]
+    requesters = [
+        ensure_account(
+            ctx,
+            username,
+            role=Role.ENTERPRISE,
+            full_name=name,
+            enterprise=company,
+            note="医保省心办",
+        )
+        for (username, name), company in zip(INSURED_ACCOUNTS, companies, strict=False)
+    ]
+    requests = Case.objects.filter(case_type__code=SERVICE_REQUEST)
+    if requests.exists() or not requesters or "市医保局" not in ctx.departments:
+        ctx.count("医保省心办事项", requests.count())
+        return
+    handler = ctx.users["zhuji"]
+    rng = ctx.rng("medinsure.service_requests")
+    plan = [steps for count, steps in REQUEST_OUTCOMES for _ in range(count)]
+    rng.shuffle(plan)
+    # Surveyed requests spread over the year, the open ones are the latest.
+    plan.sort(key=lambda steps: steps[-1:] != ["satisfied"])
+    topics = list(REQUESTS)
+    with silenced():
+        for index, steps in enumerate(plan):
+            done = steps[-1:] == ["satisfied"]
+            day = ctx.days_before(8 + 3 * (len(plan) - index) if done else len(plan) - index + 3)
+            while not is_working_day(day):
+                day += datetime.timedelta(days=1)
+            moment = ctx.local_datetime(day, datetime.time(rng.randint(8, 15), rng.randint(0, 59)))
+            requester = requesters[index % len(requesters)]
+            topic = topics[rng.randrange(len(topics))]
+            title = rng.choice(REQUESTS[topic]).format(n=rng.randint(2, 12))
+            case = services.do_request_service(
+                requester, title, f"{requester.enterprise.name}：{title}", topic, now=moment
+            )
+            for step in steps:
+                if step == "sign":
+                    moment += datetime.timedelta(minutes=rng.randint(10, 150))
+                elif step == "start":
+                    moment += datetime.timedelta(minutes=rng.randint(5, 60))
+                else:
+                    moment += datetime.timedelta(hours=rng.randint(3, 40))
+                if step in {"satisfied", "unsatisfied"}:
+                    # 解决 is recorded at 回访; the enterprise that asked surveys, not 医保局.
+                    extra = {"note": "报销款尚未到账"} if step == "unsatisfied" else {}
+                    case = do_transition(
+                        requester, case, step, solved=step == "satisfied", now=moment, **extra
+                    )
+                elif step == "reply":
+                    note = "已办结并电话告知企业经办人"
+                    case = do_transition(handler, case, "reply", note=note, now=moment)
+                else:
+                    case = do_transition(handler, case, step, now=moment)
+    ctx.count("医保省心办事项", requests.count())

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from qinqing.core.forms import REQUIRED, Form
+from qinqing.core.forms import PLEASE_CHOOSE, REQUIRED, Form
 from qinqing.medinsure.models import InspectionKind
 
 DATE = {"required": "必填", "invalid": "应为日期 YYYY-MM-DD"}
@@ -65,3 +65,41 @@ class InspectionForm(Form):
         if (data.get("rectification") or "").strip() and not data.get("deadline"):
             self.add_error("deadline", "下达整改任务须填写整改期限")
         return data
+
+
+# What an insured enterprise asks the 医保局 (参保企业“省心办”).
+REQUEST_TOPICS = (
+    ("enrolment", "参保登记（增员、减员）"),
+    ("transfer", "医保关系转移接续"),
+    ("remote", "异地就医备案"),
+    ("reimbursement", "报销进度查询"),
+    ("contribution", "单位缴费与缴费基数"),
+    ("maternity", "生育津贴申领"),
+    ("chronic", "门诊慢特病认定"),
+    ("voucher", "医保电子凭证"),
+    ("other", "其他医保事项"),
+)
+
+
+class ServiceRequestForm(Form):
+    """参保企业“省心办”: one request, a few taps on a phone."""
+
+    topic = forms.ChoiceField(
+        label="办理事项",
+        choices=[("", PLEASE_CHOOSE), *REQUEST_TOPICS],
+        error_messages={**REQUIRED, "invalid_choice": "请从列表中选择办理事项"},
+    )
+    title = forms.CharField(
+        label="简要说明",
+        max_length=100,
+        error_messages={**REQUIRED, "max_length": "不超过100字"},
+        widget=forms.TextInput(attrs={"placeholder": "如：新入职员工3人参保登记"}),
+    )
+    description = forms.CharField(
+        label="详细情况（选填）",
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "不超过2000字"},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    urgent = forms.BooleanField(label="紧急", required=False)

@@ -22,13 +22,14 @@ from pathlib import Path
 import pyarrow as pa
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from django_tasks import task
 
 from qinqing.core import access
 from qinqing.core.audit import record_event
-from qinqing.core.models import User
+from qinqing.core.models import Department, Region, User
 from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.medinsure.audit import (
     DEFAULT_RULES,
@@ -45,6 +46,7 @@ from qinqing.medinsure.models import (
     CatalogEntry,
     ClaimBatch,
     Clue,
+    FeeLine,
     Finding,
     Inspection,
     InspectionKind,
@@ -67,6 +69,87 @@ def store_dir() -> Path:
     path = Path(settings.VAR_DIR) / "medinsure"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- 集采 (volume-based procurement): one rule for the module page and the cockpit ---------
+
+
+PROCUREMENT_CUT_TARGET = 45  # 诸暨: 口腔种植体系统集采中选产品价格平均降幅达45%以上
+
+
+def procurement_entries(on: dt.date | None = None) -> QuerySet:
+    """The catalog versions with a 集采 price in force on ``on`` (today by default).
+
+    Each carries ``old_price``, the price cap of the item's previous version, and
+    ``cut``, the 集采 price's cut against it in percent (None without a previous
+    version) — computed in the database, one query for all items.
+    """
+    on = on or timezone.localdate()
+    previous = (
+        CatalogEntry.objects.filter(
+            item_code=OuterRef("item_code"), valid_from__lt=OuterRef("valid_from")
+        )
+        .order_by("-valid_from")
+        .values("price_cap")[:1]
+    )
+    hundred = Value(100.0, output_field=FloatField())
+    return (
+        CatalogEntry.objects.filter(procurement_price__isnull=False, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .annotate(old_price=Subquery(previous))
+        .annotate(
+            cut=hundred
+            - hundred
+            * Cast("procurement_price", FloatField())
+            / NullIf(Cast("old_price", FloatField()), Value(0.0, output_field=FloatField()))
+        )
+        .order_by("item_code")
+    )
+
+
+def procurement_lines(lines: QuerySet | None = None) -> QuerySet:
+    """Fee lines of 集采 items billed while a 集采 price was in force on their service date,
+    each with that price (``procurement_price``); ``WITHIN_PROCUREMENT`` picks those
+    billed at or below it."""
+    lines = FeeLine.objects.all() if lines is None else lines
+    in_force = (
+        CatalogEntry.objects.filter(
+            item_code=OuterRef("item_code"),
+            procurement_price__isnull=False,
+            valid_from__lte=OuterRef("service_date"),
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("service_date")))
+        .order_by("-valid_from")
+        .values("procurement_price")[:1]
+    )
+    procured = CatalogEntry.objects.filter(procurement_price__isnull=False).values("item_code")
+    return (
+        lines.filter(item_code__in=procured)
+        .annotate(procurement_price=Subquery(in_force))
+        .filter(procurement_price__isnull=False)
+    )
+
+
+WITHIN_PROCUREMENT = Q(unit_price__lte=F("procurement_price"))
+
+
+def procurement_compliance(lines: QuerySet | None = None) -> tuple[int, int]:
+    """(lines billed at or below the 集采 price, all lines of 集采 items under it): one query."""
+    counts = procurement_lines(lines).aggregate(
+        total=Count("pk"), within=Count("pk", filter=WITHIN_PROCUREMENT)
+    )
+    return counts["within"], counts["total"]
+
+
+def procurement_by_item(lines: QuerySet | None = None) -> dict[str, dict]:
+    """The same counts per item code: {item_code: {"total": n, "within": n}} (one query)."""
+    rows = (
+        procurement_lines(lines)
+        .values("item_code")
+        .annotate(total=Count("pk"), within=Count("pk", filter=WITHIN_PROCUREMENT))
+        .order_by("item_code")
+    )
+    return {row["item_code"]: row for row in rows}
 
 
 # --- rules ---------------------------------------------------------------------------
@@ -767,3 +850,70 @@ def _open_rectification(actor, inspection: Inspection, rectification: str, deadl
 def remove_store() -> None:
     """Tests: forget the stored parquet copies."""
     shutil.rmtree(store_dir() / "batches", ignore_errors=True)
+
+
+# --- 参保企业“省心办” -----------------------------------------------------------------
+
+
+def insurance_bureau(region: Region) -> Department | None:
+    """The 医保局 serving ``region``: a department so named in the region or the nearest
+    region above it (a town's requests go to its county's bureau)."""
+    codes = []
+    while region is not None:
+        codes.append(region.code)
+        region = region.parent
+    bureaus = Department.objects.filter(region__code__in=codes).filter(
+        Q(name__endswith="医保局") | Q(name__contains="医疗保障局")
+    )
+    return max(bureaus.select_related("region"), key=lambda d: len(d.region.code), default=None)
+
+
+def do_request_service(
+    actor: User,
+    title: str,
+    description: str = "",
+    topic: str = "other",
+    urgent: bool = False,
+    now: dt.datetime | None = None,
+):
+    """参保企业“省心办”: an insured enterprise's request to the 医保局, as a work order.
+
+    Filed in the enterprise's region; when the region (or the county above it) has
+    a 医保局, the platform accepts it and dispatches it there at once, as 12345 does
+    by rule; otherwise a dispatcher takes it in. ``now`` backdates it (the demo).
+    """
+    from qinqing.cases.models import Priority
+    from qinqing.cases.services import do_open_case, do_transition
+    from qinqing.medinsure.case_types import SERVICE_REQUEST
+    from qinqing.medinsure.forms import ServiceRequestForm
+
+    if not actor.has_perm("medinsure.request_service") or not actor.enterprise_id:
+        raise Forbidden("medinsure.request_service")
+    form = ServiceRequestForm(
+        {"topic": topic, "title": title, "description": description, "urgent": urgent}
+    )
+    if not form.is_valid():
+        raise InvalidInput.from_form(form)
+    data = form.cleaned_data
+    enterprise = actor.enterprise
+    topic_label = dict(form.fields["topic"].choices)[data["topic"]]
+    bureau = insurance_bureau(enterprise.region)
+    with transaction.atomic():
+        case = do_open_case(
+            actor,
+            case_type=SERVICE_REQUEST,
+            title=f"{topic_label}：{data['title']}",
+            description=data["description"],
+            region=enterprise.region,
+            requester=actor,
+            enterprise=enterprise,
+            priority=Priority.URGENT if data["urgent"] else Priority.NORMAL,
+            routed=bureau is not None,
+            now=now,
+        )
+        if bureau is not None:
+            case = do_transition(None, case, "accept", note="省心办自动受理", now=now)
+            case = do_transition(
+                None, case, "dispatch", department=bureau, note=f"派{bureau.name}办理", now=now
+            )
+    return case

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinqing.medinsure.views import cockpit, inspections, review
+from qinqing.medinsure.views import cockpit, inspections, requests, review
 
 urlpatterns = [
     path("", cockpit.cockpit, name="medinsure-cockpit"),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("inspections/", inspections.inspection_list, name="medinsure-inspections"),
     path("inspections/new/", inspections.inspection_form, name="medinsure-inspection-new"),
     path("inspections/<int:pk>/", inspections.inspection_form, name="medinsure-inspection-edit"),
+    path("requests/", requests.service_requests, name="medinsure-requests"),
 ]

@@ -8,11 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from qinqing.core import access
+from qinqing.medinsure import services
 from qinqing.medinsure.audit.rules import DEFAULT_RULES
 from qinqing.medinsure.models import (
     AgreementStatus,
-    CatalogEntry,
-    FeeLine,
     Finding,
     Inspection,
     InspectionKind,
@@ -26,32 +25,24 @@ def _link(**params) -> str:
 
 
 def procurement_compliance() -> list[dict]:
-    """Per 集采 item: the cut against the previous price and the share of lines at or below it."""
+    """Per 集采 item: the cut against the previous price and the share of lines at or below it.
+
+    The rule is ``services.procurement_entries``/``procurement_lines``, the same the
+    cockpit's 集采 figures read: two queries whatever the number of items.
+    """
+    counts = services.procurement_by_item()
     rows = []
-    current = CatalogEntry.objects.filter(procurement_price__isnull=False, valid_to__isnull=True)
-    for entry in current.order_by("item_code"):
-        old = (
-            CatalogEntry.objects.filter(item_code=entry.item_code, valid_from__lt=entry.valid_from)
-            .order_by("-valid_from")
-            .values_list("price_cap", flat=True)
-            .first()
-        )
-        lines = FeeLine.objects.filter(
-            item_code=entry.item_code, service_date__gte=entry.valid_from
-        )
-        counts = lines.aggregate(
-            total=Count("pk"), within=Count("pk", filter=Q(unit_price__lte=entry.procurement_price))
-        )
-        cut = (1 - entry.procurement_price / old) * 100 if old else None
+    for entry in services.procurement_entries():
+        lines = counts.get(entry.item_code, {"total": 0, "within": 0})
         rows.append(
             {
                 "entry": entry,
-                "old": old,
-                "cut": cut,
-                "cut_ok": cut is not None and cut >= 45,
-                "lines": counts["total"],
-                "within": counts["within"],
-                "share": 100 * counts["within"] / counts["total"] if counts["total"] else None,
+                "old": entry.old_price,
+                "cut": entry.cut,
+                "cut_ok": entry.cut is not None and entry.cut >= services.PROCUREMENT_CUT_TARGET,
+                "lines": lines["total"],
+                "within": lines["within"],
+                "share": 100 * lines["within"] / lines["total"] if lines["total"] else None,
                 "link": _link(rule="over_price"),
             }
         )
