@@ -27,11 +27,20 @@ def rows(code: str, user, **scope) -> list:
 
 
 class Covered:
-    """``@covered("module.name")`` on a test marks the figure as tested by it."""
+    """``@covered("module.name")`` on a test marks the figure as tested by it.
 
-    def __init__(self, module: str):
-        self.module = module
-        self.codes: set[str] = set()
+    One record per module, whichever test file asks for it, so a module's
+    figures may be tested in several files and checked in one.
+    """
+
+    _by_module: dict[str, "Covered"] = {}
+
+    def __new__(cls, module: str):
+        if module not in cls._by_module:
+            record = super().__new__(cls)
+            record.module, record.codes = module, set()
+            cls._by_module[module] = record
+        return cls._by_module[module]
 
     def __call__(self, *codes: str):
         self.codes.update(codes)

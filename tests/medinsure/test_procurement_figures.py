@@ -11,6 +11,9 @@ from qinqing.core.models import Role
 from qinqing.medinsure.models import CatalogEntry, ClaimBatch, FeeLine, Institution, Settlement
 from qinqing.medinsure.views.cockpit import procurement_compliance
 from tests.conftest import client_for, make_user
+from tests.figure_checks import Covered
+
+covered = Covered("medinsure")
 
 CUT = "medinsure.procurement_cut"
 COMPLIANCE = "medinsure.procurement_compliance"
@@ -69,6 +72,7 @@ def lines(users, regions, catalog):
         )  # fmt: skip
 
 
+@covered("medinsure.procurement_cut")
 def test_the_average_cut_is_the_mean_of_each_items_cut_against_its_previous_price(users, catalog):
     figure = FIGURES[CUT]
 
@@ -101,6 +105,7 @@ def test_the_catalog_is_read_as_it_stood_at_the_end_of_the_period(users, catalog
     assert list(FIGURES[CUT].rows(before)) == []
 
 
+@covered("medinsure.procurement_compliance")
 def test_compliance_counts_lines_of_procured_items_billed_while_the_price_was_in_force(
     users, lines
 ):

@@ -16,6 +16,9 @@ from qinqing.core.services import Forbidden, InvalidInput
 from qinqing.core.synthetic import make_credit_code
 from qinqing.medinsure.services import do_request_service
 from tests.conftest import client_for, make_user
+from tests.figure_checks import Covered
+
+covered = Covered("medinsure")
 
 SATISFACTION = "medinsure.service_satisfaction"
 
@@ -212,6 +215,7 @@ def surveyed(users, regions, bureau, county_enterprise):
     return cases
 
 
+@covered("medinsure.service_satisfaction")
 def test_satisfaction_is_the_engines_rate_over_the_surveyed_requests_of_the_county(users, surveyed):
     figure = FIGURES[SATISFACTION]
 
