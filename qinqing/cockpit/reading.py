@@ -10,11 +10,11 @@ carries the time it was computed.
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from qinqing.cases import kpis
@@ -170,30 +170,39 @@ def month_starts(last: datetime.date, count: int) -> list[datetime.date]:
 
 
 def trend(scope: Scope, module_codes: list[str]) -> Trend:
-    """Cases registered and closed per month and module, over the last twelve months."""
+    """Cases registered and closed per month and module, over the last twelve months.
+
+    One scan of the cases: a filtered count per month between local month
+    boundaries, rather than converting every case's time to a local month.
+    """
     last = scope.end or timezone.localdate(scope.now)
     starts = month_starts(last, TREND_MONTHS)
-    since = timezone.make_aware(datetime.datetime.combine(starts[0], datetime.time.min))
-    until = timezone.make_aware(
-        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    edges = [timezone.make_aware(datetime.datetime.combine(d, datetime.time.min)) for d in starts]
+    edges.append(
+        timezone.make_aware(
+            datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+        )
+    )
+    counts = {}
+    for i, (since, until) in enumerate(itertools.pairwise(edges)):
+        counts[f"opened_{i}"] = Count("pk", filter=Q(created_at__gte=since, created_at__lt=until))
+        counts[f"closed_{i}"] = Count("pk", filter=Q(closed_at__gte=since, closed_at__lt=until))
+    within = Q(created_at__gte=edges[0], created_at__lt=edges[-1]) | Q(
+        closed_at__gte=edges[0], closed_at__lt=edges[-1]
+    )
+    rows = (
+        cases(scope)
+        .filter(within, case_type__module__in=module_codes)
+        .values("case_type__module")
+        .annotate(**counts)
+        .order_by()
     )
     result = Trend(months=[f"{d.year}-{d.month:02d}" for d in starts])
-    index = {d: i for i, d in enumerate(starts)}
-    base = cases(scope).filter(case_type__module__in=module_codes)
-    for stamp, into in (("created_at", result.opened), ("closed_at", result.closed)):
-        grouped = (
-            base.filter(**{f"{stamp}__gte": since, f"{stamp}__lt": until})
-            .annotate(month=TruncMonth(stamp))
-            .values("month", "case_type__module")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for code in module_codes:
-            into[code] = [0] * len(starts)
-        for row in grouped:
-            month = row["month"]
-            day = month.date() if isinstance(month, datetime.datetime) else month
-            position = index.get(day.replace(day=1))
-            if position is not None:
-                into[row["case_type__module"]][position] += row["n"]
+    for code in module_codes:
+        result.opened[code] = [0] * len(starts)
+        result.closed[code] = [0] * len(starts)
+    for row in rows:
+        module = row["case_type__module"]
+        result.opened[module] = [row[f"opened_{i}"] for i in range(len(starts))]
+        result.closed[module] = [row[f"closed_{i}"] for i in range(len(starts))]
     return result

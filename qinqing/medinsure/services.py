@@ -22,7 +22,20 @@ from pathlib import Path
 import pyarrow as pa
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 from django_tasks import task
@@ -77,6 +90,9 @@ def store_dir() -> Path:
 PROCUREMENT_CUT_TARGET = 45  # 诸暨: 口腔种植体系统集采中选产品价格平均降幅达45%以上
 
 
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
 def procurement_entries(on: dt.date | None = None) -> QuerySet:
     """The catalog versions with a 集采 price in force on ``on`` (today by default).
 
@@ -110,23 +126,29 @@ def procurement_entries(on: dt.date | None = None) -> QuerySet:
 def procurement_lines(lines: QuerySet | None = None) -> QuerySet:
     """Fee lines of 集采 items billed while a 集采 price was in force on their service date,
     each with that price (``procurement_price``); ``WITHIN_PROCUREMENT`` picks those
-    billed at or below it."""
+    billed at or below it.
+
+    The 集采 catalog versions are few, so each becomes a CASE branch over the
+    lines (newest first, as a later version supersedes an earlier one): a scan of
+    the lines, not a catalog lookup per line.
+    """
     lines = FeeLine.objects.all() if lines is None else lines
-    in_force = (
-        CatalogEntry.objects.filter(
-            item_code=OuterRef("item_code"),
-            procurement_price__isnull=False,
-            valid_from__lte=OuterRef("service_date"),
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("service_date")))
-        .order_by("-valid_from")
-        .values("procurement_price")[:1]
+    versions = CatalogEntry.objects.filter(procurement_price__isnull=False).order_by(
+        "-valid_from", "pk"
     )
-    procured = CatalogEntry.objects.filter(procurement_price__isnull=False).values("item_code")
-    return (
-        lines.filter(item_code__in=procured)
-        .annotate(procurement_price=Subquery(in_force))
-        .filter(procurement_price__isnull=False)
+    branches, any_in_force = [], Q(pk__in=[])
+    for code, start, end, price in versions.values_list(
+        "item_code", "valid_from", "valid_to", "procurement_price"
+    ):
+        in_force = Q(item_code=code, service_date__gte=start)
+        if end is not None:
+            in_force &= Q(service_date__lte=end)
+        branches.append(When(in_force, then=Value(price)))
+        any_in_force |= in_force
+    if not branches:
+        return lines.none().annotate(procurement_price=Value(None, output_field=MONEY))
+    return lines.filter(any_in_force).annotate(
+        procurement_price=Case(*branches, output_field=MONEY)
     )
 
 

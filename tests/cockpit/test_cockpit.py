@@ -209,3 +209,24 @@ def test_every_declared_figure_computes_and_lists_its_rows_for_each_back_office_
             if figure.rows:
                 html = page(users[role], f"/cockpit/figures/{figure.code}/")
                 assert figure.definition in html
+
+
+def test_the_trend_counts_a_case_in_the_local_month_it_was_registered_and_the_one_it_closed(
+    users, station
+):
+    from qinqing.cases.models import Case
+    from qinqing.cockpit.reading import trend
+    from qinqing.core.indicators import Scope
+
+    def local(text):
+        return timezone.make_aware(datetime.datetime.fromisoformat(text))
+
+    case = do_instant_call(users["enterprise"], "用电报装")
+    # 00:30 on 1 November in 浙江 is still 31 October in UTC: it belongs to November.
+    Case.objects.filter(pk=case.pk).update(
+        created_at=local("2026-10-31 23:30"), closed_at=local("2026-11-01 00:30")
+    )
+    months = trend(Scope(users["leader"], end=datetime.date(2026, 11, 30)), ["enterprise"])
+    october, november = months.months.index("2026-10"), months.months.index("2026-11")
+    assert months.opened["enterprise"][october] == 1 and sum(months.opened["enterprise"]) == 1
+    assert months.closed["enterprise"][november] == 1 and sum(months.closed["enterprise"]) == 1
