@@ -8,11 +8,12 @@ signed in it.
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from qinqing.cases.models import CaseEvent
 from qinqing.core.indicators import Figure, Scope, register_figure
 from qinqing.workspace import services
 from qinqing.workspace.models import (
@@ -57,7 +58,8 @@ def _applications(scope: Scope):
 
 
 def _talked(scope: Scope):
-    return _applications(scope).filter(case__events__transition="talk").distinct()
+    talked = CaseEvent.objects.filter(case=OuterRef("case"), transition="talk")
+    return _applications(scope).filter(Exists(talked))
 
 
 def _signed(scope: Scope):
