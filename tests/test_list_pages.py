@@ -525,7 +525,7 @@ PAGES = [
     ("/cockpit/workspace/", "leader", add_team_application, 16),
     ("/cockpit/veterans/", "leader", add_wish, 17),
     ("/cockpit/investment/", "leader", add_matter, 15),
-    ("/cockpit/medinsure/", "leader", add_finding, 20),
+    ("/cockpit/medinsure/", "leader", add_finding, 21),
     ("/cockpit/figures/enterprise.land_recovered/", "leader", add_recovered_parcel, 10),
     ("/cockpit/figures/enterprise.problems_solved/", "staff", add_problem, 11),
     ("/cockpit/cases/?overdue=1", "leader", add_overdue_problem, 9),
