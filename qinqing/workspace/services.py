@@ -11,7 +11,19 @@ import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from qinqing.cases.models import CaseEvent
@@ -541,9 +553,38 @@ def funnel(applications) -> dict:
 
 
 def occupancy(workstations, day: datetime.date) -> dict:
-    free = availability(workstations, day, day + datetime.timedelta(days=1))
-    places = sum(v["capacity"] for v in free.values())
-    used = places - sum(v["free_every_day"] for v in free.values())
+    """Places in use on ``day`` over the places that can be used, in one aggregate.
+
+    The same rule as ``availability`` for a single day: a term allocation covering
+    the day takes all of its workstation's places; otherwise each day booking
+    takes one, up to the capacity. No row per workstation reaches Python.
+    """
+    overlapping = Q(
+        cancelled_at__isnull=True, start__lt=day + datetime.timedelta(days=1), end__gt=day
+    )
+    allocated = Allocation.objects.filter(overlapping, resource=OuterRef("pk"))
+    booked = (
+        DayBooking.objects.filter(overlapping, workstation=OuterRef("pk"))
+        .order_by()
+        .values("workstation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    number = IntegerField()
+    taken = Case(
+        When(Exists(allocated), then=F("capacity")),
+        default=Least(
+            Coalesce(Subquery(booked, output_field=number), 0), F("capacity"), output_field=number
+        ),
+        output_field=number,
+    )
+    totals = (
+        workstations.filter(bookable=True)
+        .order_by()
+        .annotate(taken=taken)
+        .aggregate(places=Sum("capacity"), used=Sum("taken"))
+    )
+    places, used = totals["places"] or 0, totals["used"] or 0
     return {"places": places, "used": used, "rate": (used / places) if places else 0.0}
 
 
