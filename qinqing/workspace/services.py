@@ -14,16 +14,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
+    FilteredRelation,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from qinqing.cases.models import CaseEvent
@@ -559,31 +557,36 @@ def occupancy(workstations, day: datetime.date) -> dict:
     the day takes all of its workstation's places; otherwise each day booking
     takes one, up to the capacity. No row per workstation reaches Python.
     """
-    overlapping = Q(
-        cancelled_at__isnull=True, start__lt=day + datetime.timedelta(days=1), end__gt=day
-    )
-    allocated = Allocation.objects.filter(overlapping, resource=OuterRef("pk"))
-    booked = (
-        DayBooking.objects.filter(overlapping, workstation=OuterRef("pk"))
-        .order_by()
-        .values("workstation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+
+    def on_day(relation: str) -> FilteredRelation:
+        return FilteredRelation(
+            relation,
+            condition=Q(
+                **{
+                    f"{relation}__cancelled_at__isnull": True,
+                    f"{relation}__start__lt": day + datetime.timedelta(days=1),
+                    f"{relation}__end__gt": day,
+                }
+            ),
+        )
+
     number = IntegerField()
-    taken = Case(
-        When(Exists(allocated), then=F("capacity")),
-        default=Least(
-            Coalesce(Subquery(booked, output_field=number), 0), F("capacity"), output_field=number
-        ),
-        output_field=number,
-    )
-    totals = (
+    per_workstation = (
         workstations.filter(bookable=True)
         .order_by()
-        .annotate(taken=taken)
-        .aggregate(places=Sum("capacity"), used=Sum("taken"))
+        .annotate(let=on_day("allocations"), booked_on_day=on_day("day_bookings"))
+        .annotate(
+            allocated=Count("let", distinct=True), booked=Count("booked_on_day", distinct=True)
+        )
+        .annotate(
+            taken=Case(
+                When(allocated__gt=0, then=F("capacity")),
+                default=Least(F("booked"), F("capacity"), output_field=number),
+                output_field=number,
+            )
+        )
     )
+    totals = per_workstation.aggregate(places=Sum("capacity"), used=Sum("taken"))
     places, used = totals["places"] or 0, totals["used"] or 0
     return {"places": places, "used": used, "rate": (used / places) if places else 0.0}
 
