@@ -78,6 +78,14 @@ def test_the_county_totals(four_cases):
     assert total.overdue == 1  # D
 
 
+def test_asking_for_some_indicators_computes_those_and_the_same_figures(four_cases):
+    now = at("2026-03-25 09:00")
+    [some] = kpis(four_cases, group_by="total", now=now, only=("overdue", "satisfaction_rate"))
+
+    assert set(some.figures) == {"overdue", "satisfaction_rate"}
+    assert (some.overdue, some.satisfaction_rate) == (1, 66.7)  # as in the county totals
+
+
 def test_per_department_rows_follow_the_department_that_handled_the_case(four_cases, office):
     rows = {row.label: row for row in kpis(four_cases, now=at("2026-03-25 09:00"))}
 
